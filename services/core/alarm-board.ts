@@ -1,0 +1,173 @@
+// The alarm state machine (DESIGN §3). One slot per rule: a rule never has two alarms open at once.
+// An alarm is open from `raised` until it is both cleared and — if it latches — acknowledged.
+import type { AlarmKind, AlarmTransition, CoreOutput, Priority, Vital } from './types.js';
+
+export interface AlarmSource {
+  id: string;
+  vital: Vital | 'device';
+  priority: Priority;
+  kind: AlarmKind;
+  latching: boolean;
+}
+
+export interface OpenAlarm {
+  id: string;
+  rule: string;
+  vital: Vital | 'device';
+  priority: Priority;
+  kind: AlarmKind;
+  latching: boolean;
+  /** the condition holds now */
+  active: boolean;
+  acknowledged: boolean;
+  acknowledgedBy: string | undefined;
+  raisedAt: number;
+  clearedAt: number | undefined;
+  value: number | undefined;
+  device: string | undefined;
+  /** escalation hops so far */
+  escalations: number;
+  /** when the next escalation is due; Infinity = none */
+  escalateAt: number;
+}
+
+export const PRIORITY_RANK: Readonly<Record<Priority, number>> = { high: 3, medium: 2, low: 1 };
+
+export class AlarmBoard {
+  private readonly open = new Map<string, OpenAlarm>();
+  private readonly instances = new Map<string, number>();
+
+  constructor(
+    private readonly emit: (output: CoreOutput) => void,
+    private readonly escalationMs: Readonly<Record<Priority, number>>,
+    private readonly schedule: (deadline: number) => void,
+    /** told when an alarm is newly raised (audio pause ends on a new high alarm) */
+    private readonly onRaised: (alarm: OpenAlarm, t: number) => void,
+  ) {}
+
+  get(rule: string): OpenAlarm | undefined {
+    return this.open.get(rule);
+  }
+
+  /** Open alarms, highest priority first, then oldest first. */
+  list(): OpenAlarm[] {
+    return [...this.open.values()].sort(
+      (a, b) => PRIORITY_RANK[b.priority] - PRIORITY_RANK[a.priority] || a.raisedAt - b.raisedAt,
+    );
+  }
+
+  raise(source: AlarmSource, t: number, value: number | undefined, device?: string): void {
+    let alarm = this.open.get(source.id);
+    if (alarm?.active === true) return;
+    if (alarm === undefined) {
+      const n = (this.instances.get(source.id) ?? 0) + 1;
+      this.instances.set(source.id, n);
+      alarm = {
+        id: `${source.id}#${n}`,
+        rule: source.id,
+        vital: source.vital,
+        priority: source.priority,
+        kind: source.kind,
+        latching: source.latching,
+        active: true,
+        acknowledged: false,
+        acknowledgedBy: undefined,
+        raisedAt: t,
+        clearedAt: undefined,
+        value,
+        device,
+        escalations: 0,
+        escalateAt: t + this.escalationMs[source.priority],
+      };
+      this.open.set(source.id, alarm);
+      this.schedule(alarm.escalateAt);
+    } else {
+      // A latched alarm still awaiting acknowledgement whose condition returns: the same alarm is active again.
+      alarm.active = true;
+      alarm.clearedAt = undefined;
+      alarm.value = value;
+      alarm.device = device;
+    }
+    this.transition(alarm, t, 'raised', value);
+    this.onRaised(alarm, t);
+  }
+
+  clear(rule: string, t: number, value: number | undefined, reason?: string): void {
+    const alarm = this.open.get(rule);
+    if (alarm === undefined || !alarm.active) return;
+    alarm.active = false;
+    alarm.clearedAt = t;
+    this.transition(alarm, t, 'cleared', value, reason === undefined ? undefined : { reason });
+    if (alarm.acknowledged || !alarm.latching) this.open.delete(rule);
+  }
+
+  /** Acknowledges one rule's alarm, or every open unacknowledged alarm; returns how many. */
+  acknowledge(t: number, by: string | undefined, rule?: string): number {
+    const targets = rule === undefined ? this.list() : [this.open.get(rule)].filter((a) => a !== undefined);
+    let count = 0;
+    for (const alarm of targets) {
+      if (alarm.acknowledged) continue;
+      alarm.acknowledged = true;
+      alarm.acknowledgedBy = by;
+      alarm.escalateAt = Infinity;
+      this.transition(alarm, t, 'acknowledged', alarm.value, by === undefined ? undefined : { by });
+      if (!alarm.active) this.open.delete(alarm.rule);
+      count++;
+    }
+    return count;
+  }
+
+  /** Removes a rule's alarm without ceremony (rule switched off, session ended), clearing it first if active. */
+  close(rule: string, t: number, reason: string): void {
+    const alarm = this.open.get(rule);
+    if (alarm === undefined) return;
+    if (alarm.active) {
+      alarm.active = false;
+      this.transition(alarm, t, 'cleared', alarm.value, { reason });
+    }
+    this.open.delete(rule);
+  }
+
+  closeAll(t: number, reason: string): void {
+    for (const rule of [...this.open.keys()]) this.close(rule, t, reason);
+  }
+
+  deadline(): number {
+    let next = Infinity;
+    for (const alarm of this.open.values()) if (alarm.escalateAt < next) next = alarm.escalateAt;
+    return next;
+  }
+
+  fire(at: number): void {
+    for (const alarm of this.list()) {
+      if (alarm.escalateAt > at) continue;
+      alarm.escalations++;
+      // Further hops (backup contacts) belong to the notifier's policy; the core escalates once.
+      alarm.escalateAt = Infinity;
+      this.transition(alarm, at, 'escalated', alarm.value, { level: alarm.escalations });
+    }
+  }
+
+  private transition(
+    alarm: OpenAlarm,
+    t: number,
+    state: AlarmTransition['state'],
+    value: number | undefined,
+    extra?: Pick<AlarmTransition, 'by' | 'level' | 'reason'>,
+  ): void {
+    const output: AlarmTransition = {
+      type: 'alarm',
+      t,
+      rule: alarm.rule,
+      id: alarm.id,
+      vital: alarm.vital,
+      priority: alarm.priority,
+      kind: alarm.kind,
+      state,
+    };
+    if (value !== undefined && !Number.isNaN(value)) output.value = value;
+    if (alarm.device !== undefined) output.device = alarm.device;
+    if (extra !== undefined) Object.assign(output, extra);
+    this.emit(output);
+  }
+}

@@ -1,0 +1,78 @@
+// A stale-source rule: while a source of the vital is bound, no sample for `afterMs` raises a technical alarm;
+// the next sample clears it. Artifacts do not count as samples: a probe sending only garbage is silent.
+import type { AlarmSource } from '../alarm-board.js';
+import type { CompiledStaleRule } from '../profile.js';
+import type { SampleMode } from '../types.js';
+import type { RuleContext, RuleRuntime } from './rule.js';
+
+export class StaleRule implements RuleRuntime {
+  private readonly source: AlarmSource;
+  /** devices currently bound as sources of this vital */
+  private readonly sources = new Set<string>();
+  /** last sample or binding time */
+  private last = Number.NaN;
+  private active = false;
+
+  constructor(
+    readonly def: CompiledStaleRule,
+    private readonly ctx: RuleContext,
+  ) {
+    this.source = { id: def.id, vital: def.vital, priority: def.priority, kind: 'technical', latching: false };
+  }
+
+  /** Only samples of the rule's mode (if it names one) come from the kind of source it watches. */
+  accepts(mode: SampleMode): boolean {
+    return this.def.mode === undefined || this.def.mode === mode;
+  }
+
+  onSample(t: number, device: string): void {
+    if (!this.sources.has(device)) this.sources.add(device);
+    this.last = t;
+    if (this.active) {
+      this.active = false;
+      this.ctx.board.clear(this.def.id, t, undefined);
+    }
+    this.ctx.schedule(t + this.def.afterMs);
+  }
+
+  /** A device declared itself a source: the silence clock starts now. */
+  bind(t: number, device: string): void {
+    if (this.sources.has(device)) return;
+    this.sources.add(device);
+    if (this.sources.size === 1 && !this.active) {
+      this.last = t;
+      this.ctx.schedule(t + this.def.afterMs);
+    }
+  }
+
+  /** A device was removed on purpose: with no source left, silence is expected. */
+  unbind(t: number, device: string): void {
+    if (!this.sources.delete(device) || this.sources.size > 0) return;
+    this.last = Number.NaN;
+    if (this.active) {
+      this.active = false;
+      this.ctx.board.clear(this.def.id, t, undefined, 'unbound');
+    }
+  }
+
+  deadline(): number {
+    return this.active || Number.isNaN(this.last) ? Infinity : this.last + this.def.afterMs;
+  }
+
+  fire(at: number): void {
+    this.active = true;
+    this.ctx.board.raise(this.source, at, undefined);
+  }
+
+  disable(): void {
+    this.active = false;
+    this.last = Number.NaN;
+  }
+
+  /** Bindings survive the switch: watching resumes for the same sources, silence counted from now. */
+  enable(t: number): void {
+    if (this.sources.size === 0) return;
+    this.last = t;
+    this.ctx.schedule(t + this.def.afterMs);
+  }
+}

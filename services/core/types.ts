@@ -1,0 +1,197 @@
+// The typed model shared by every part of vigil: what flows into the core and what comes out of it.
+// Field names follow the `vigil-recording` format (DESIGN §8), so a recording line *is* one of these.
+
+/** Vitals vigil evaluates. */
+export const VITALS = ['hr', 'spo2', 'sbp', 'dbp', 'map', 'temp'] as const;
+export type Vital = (typeof VITALS)[number];
+
+/** UCUM unit codes accepted on the way in; the core works in the canonical unit of each vital. */
+export type CanonicalUnit = '/min' | '%' | 'mm[Hg]' | 'Cel';
+export type InputUnit = CanonicalUnit | 'kPa' | '[degF]';
+
+/** Continuous vitals use a time delay, episodic ("spot") ones count consecutive readings. */
+export type SampleMode = 'continuous' | 'spot';
+
+export type Priority = 'high' | 'medium' | 'low';
+export type AlarmKind = 'physiological' | 'technical';
+export type AlarmState = 'raised' | 'cleared' | 'acknowledged' | 'escalated';
+
+/** One measured value. Samples of one reading (systolic, diastolic, mean) share one `t`. */
+export interface Sample {
+  type: 'sample';
+  /** ms since the Unix epoch */
+  t: number;
+  vital: Vital;
+  value: number;
+  unit: InputUnit;
+  device?: string;
+  mode?: SampleMode;
+}
+
+export const EVENT_KINDS = ['session-start', 'dose', 'supplemental-dose', 'fluid', 'note', 'session-end'] as const;
+export type EventKind = (typeof EVENT_KINDS)[number];
+
+/** A timeline event of the session (DESIGN §5). */
+export interface SessionEvent {
+  type: 'event';
+  t: number;
+  event: EventKind;
+  /** dose and supplemental-dose */
+  mg?: number;
+  /** fluid intake */
+  ml?: number;
+  /** note */
+  text?: string;
+  by?: string;
+}
+
+/** Transport/technical state of one device. */
+export interface DeviceUpdate {
+  type: 'device';
+  t: number;
+  device: string;
+  /** connected: transport up; disconnected: transport lost; removed: unbound on purpose (no alarm). */
+  state?: 'connected' | 'disconnected' | 'removed';
+  /** vitals this device is a source of; binding a vital starts its stale timer */
+  vitals?: Vital[];
+  /** battery level in % */
+  battery?: number;
+}
+
+export const ACTION_KINDS = ['acknowledge', 'audio-pause', 'alarm-off', 'alarm-on', 'set-baseline'] as const;
+export type ActionKind = (typeof ACTION_KINDS)[number];
+
+/** Something a person did to the session; it is also the audit entry (who, what, when, why). */
+export interface Action {
+  type: 'action';
+  t: number;
+  action: ActionKind;
+  /** pseudonymous user id of whoever acted */
+  by?: string;
+  /** acknowledge / alarm-off / alarm-on: the rule; acknowledge without rule = every open alarm */
+  rule?: string;
+  /** set-baseline */
+  vital?: Vital;
+  value?: number;
+  /** alarm-off needs one */
+  reason?: string;
+}
+
+/** An explicit clock tick: time passes with no other input (fires timers). */
+export interface Tick {
+  type: 'tick';
+  t: number;
+}
+
+export type CoreInput = Sample | SessionEvent | DeviceUpdate | Action | Tick;
+
+/** One transition in the life of one alarm (DESIGN §3). */
+export interface AlarmTransition {
+  type: 'alarm';
+  t: number;
+  rule: string;
+  /** alarm instance id, unique within the session: `${rule}#${n}` */
+  id: string;
+  vital: Vital | 'device';
+  priority: Priority;
+  kind: AlarmKind;
+  state: AlarmState;
+  /** the value that raised/cleared it (canonical unit); for device alarms the battery level, if any */
+  value?: number;
+  /** the device concerned, for technical alarms */
+  device?: string;
+  /** acknowledged: who */
+  by?: string;
+  /** escalated: hop number, 1 = the medical monitor */
+  level?: number;
+  /** cleared: why, when not by its clear condition (e.g. 'session-end', 'alarm-off') */
+  reason?: string;
+}
+
+/** The audio signal state of a session changed. */
+export interface AudioChange {
+  type: 'audio';
+  t: number;
+  state: 'paused' | 'resumed';
+  /** paused: when sound resumes on its own */
+  until?: number;
+  by?: string;
+}
+
+/** A baseline was established (automatically at the first dose, or by hand). */
+export interface BaselineSet {
+  type: 'baseline';
+  t: number;
+  vital: Vital;
+  value: number;
+  source: 'auto' | 'manual';
+  /** how many samples the median was taken over (auto) */
+  samples?: number;
+  by?: string;
+}
+
+/** A value outside the physiological range: counted and recorded, never evaluated. */
+export interface ArtifactSeen {
+  type: 'artifact';
+  t: number;
+  vital: Vital;
+  value: number;
+  device?: string;
+}
+
+/** A rule was switched off or back on for this session (always visible, audited). */
+export interface RuleSwitched {
+  type: 'rule';
+  t: number;
+  rule: string;
+  enabled: boolean;
+  by?: string;
+  reason?: string;
+}
+
+export type CoreOutput = AlarmTransition | AudioChange | BaselineSet | ArtifactSeen | RuleSwitched;
+
+/** Why the core refused an input. Refused inputs change nothing. */
+export type RejectReason =
+  | 'time-backwards'
+  | 'bad-time'
+  | 'unknown-vital'
+  | 'bad-value'
+  | 'bad-unit'
+  | 'unknown-event'
+  | 'bad-event'
+  | 'unknown-action'
+  | 'bad-action'
+  | 'unknown-rule'
+  | 'bad-device'
+  | 'session-ended';
+
+export interface Rejection {
+  reason: RejectReason;
+  message: string;
+}
+
+/** Header line of a recording. */
+export interface RecordingHeader {
+  type: 'header';
+  format: 'vigil-recording';
+  version: 1;
+  session: {
+    id: string;
+    /** pseudonymous label, never a name */
+    patient: string;
+    room?: string;
+    profile?: string;
+  };
+}
+
+/** Raw device bytes, recorded for later decoding. */
+export interface RawFrame {
+  type: 'raw';
+  t: number;
+  device: string;
+  hex: string;
+}
+
+/** Every line type a recording may hold. */
+export type RecordingLine = RecordingHeader | CoreInput | CoreOutput | RawFrame;
