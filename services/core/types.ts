@@ -90,11 +90,12 @@ export interface AlarmTransition {
   type: 'alarm';
   t: number;
   rule: string;
-  /** alarm instance id, unique within the session: `${rule}#${n}` */
-  id: string;
+  /** alarm instance id, unique within the session: `${rule}#${n}` (the core always sets it; DESIGN §8 lines may omit it) */
+  id?: string;
   vital: Vital | 'device';
   priority: Priority;
-  kind: AlarmKind;
+  /** the core always sets it; DESIGN §8 lines may omit it */
+  kind?: AlarmKind;
   state: AlarmState;
   /** the value that raised/cleared it (canonical unit); for device alarms the battery level, if any */
   value?: number;

@@ -114,11 +114,12 @@ describe('core properties', () => {
             const current = open.get(a.rule);
             switch (a.state) {
               case 'raised':
+                expect(a.id, 'the core always names the alarm instance').toMatch(/^[a-z0-9-]+#\d+$/);
                 if (current !== undefined) {
                   expect(current.id, `${a.rule} raised while ${current.id} is open`).toBe(a.id);
                   expect(current.active, `${a.id} raised twice`).toBe(false);
                   current.active = true;
-                } else open.set(a.rule, { id: a.id, active: true, acked: false, latching: latching.has(a.rule), escalated: false });
+                } else open.set(a.rule, { id: a.id ?? '(no id)', active: true, acked: false, latching: latching.has(a.rule), escalated: false });
                 break;
               case 'cleared':
                 expect(current?.id, `${a.id} cleared without being raised`).toBe(a.id);

@@ -1,0 +1,153 @@
+// Replay: feeds a recording's inputs through the same core on a virtual clock. Timers fire at their own
+// virtual times, even across gaps with no input. Paced playback maps virtual time to wall time at `speed`.
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Profile } from '../core/profile.js';
+import { SessionCore } from '../core/session-core.js';
+import type { AlarmTransition, BaselineSet, CoreOutput, RecordingHeader, RecordingLine } from '../core/types.js';
+import { readRecording, type RecordingIssue, type RecordingRecord } from '../store/recording-reader.js';
+
+export interface ReplayOptions {
+  profile: Profile;
+  /** virtual ms per wall ms; undefined or Infinity = as fast as possible */
+  speed?: number;
+  /** every output of the core, as it happens (virtual time order) */
+  onOutput?: (output: CoreOutput) => void;
+  /** a line the reader or the core refused */
+  onIssue?: (issue: RecordingIssue) => void;
+  /** stop early (paced playback) */
+  signal?: AbortSignal;
+}
+
+export interface ReplayResult {
+  header: RecordingHeader | undefined;
+  profile: string;
+  firstT: number | undefined;
+  lastT: number | undefined;
+  /** lines fed to the core and accepted */
+  inputs: number;
+  issues: RecordingIssue[];
+  /** issues beyond this many are counted, not kept */
+  issueCount: number;
+  alarms: AlarmTransition[];
+  baselines: BaselineSet[];
+  /** alarm transitions found in the recording itself (what the live core decided back then) */
+  recordedAlarms: AlarmTransition[];
+  core: SessionCore;
+}
+
+const KEEP_ISSUES = 1000;
+
+/** Collects refused lines from the reader and the core: the first KEEP_ISSUES kept, all counted. */
+class IssueLog {
+  readonly items: RecordingIssue[] = [];
+  count = 0;
+
+  constructor(private readonly forward: ((issue: RecordingIssue) => void) | undefined) {}
+
+  add = (issue: RecordingIssue): void => {
+    this.count++;
+    if (this.items.length < KEEP_ISSUES) this.items.push(issue);
+    this.forward?.(issue);
+  };
+}
+
+function isInput(line: RecordingLine): line is Extract<RecordingLine, { type: 'sample' | 'event' | 'device' | 'action' | 'tick' }> {
+  switch (line.type) {
+    case 'sample':
+    case 'event':
+    case 'device':
+    case 'action':
+    case 'tick':
+      return true;
+    default:
+      return false;
+  }
+}
+
+/** Replays a recording file. */
+export async function replayFile(path: string, options: ReplayOptions): Promise<ReplayResult> {
+  const log = new IssueLog(options.onIssue);
+  return replayBatches(readRecording(path, { onIssue: log.add }), options, log);
+}
+
+/** Replays batches of records (the reader's shape); the core is fed in line order. */
+export async function replayBatches(
+  batches: AsyncIterable<RecordingRecord[]> | Iterable<RecordingRecord[]>,
+  options: ReplayOptions,
+  log = new IssueLog(options.onIssue),
+): Promise<ReplayResult> {
+  const alarms: AlarmTransition[] = [];
+  const baselines: BaselineSet[] = [];
+  const recordedAlarms: AlarmTransition[] = [];
+  const core = new SessionCore(options.profile, (output) => {
+    if (output.type === 'alarm') alarms.push(output);
+    else if (output.type === 'baseline') baselines.push(output);
+    options.onOutput?.(output);
+  });
+  const result: ReplayResult = {
+    header: undefined,
+    profile: options.profile.name,
+    firstT: undefined,
+    lastT: undefined,
+    inputs: 0,
+    issues: log.items,
+    issueCount: 0,
+    alarms,
+    baselines,
+    recordedAlarms,
+    core,
+  };
+  const speed = options.speed ?? Infinity;
+  const paced = Number.isFinite(speed) && speed > 0;
+  let wallStart = 0;
+
+  /** Waits until virtual time `t` is due on the wall clock. */
+  const waitFor = async (t: number): Promise<void> => {
+    const due = wallStart + ((t - (result.firstT as number)) / speed);
+    const delay = due - performance.now();
+    if (delay > 1) await sleep(delay, undefined, options.signal === undefined ? undefined : { signal: options.signal });
+  };
+
+  for await (const batch of batches) {
+    for (const { lineNo, line } of batch) {
+      if (options.signal?.aborted === true) return finish(result, log);
+      if (line.type === 'header') {
+        result.header ??= line;
+        continue;
+      }
+      if (line.type === 'alarm') {
+        recordedAlarms.push(line);
+        continue;
+      }
+      if (!isInput(line)) continue; // other outputs and raw frames are what the core *said*, not inputs
+      const t = line.t;
+      if (paced) {
+        if (result.firstT === undefined) wallStart = performance.now();
+        else {
+          // Timers between inputs fire at their own wall time, so paced output appears when it would have live.
+          for (let due = core.nextDeadline(); due < t && due > core.now; due = core.nextDeadline()) {
+            await waitFor(due);
+            core.tick(due);
+          }
+          await waitFor(t);
+        }
+      }
+      const rejection = core.input(line);
+      if (rejection !== undefined) {
+        log.add({ lineNo, message: `${rejection.reason}: ${rejection.message}`, text: JSON.stringify(line).slice(0, 200) });
+        continue;
+      }
+      result.inputs++;
+      result.firstT ??= t;
+      result.lastT = t;
+    }
+  }
+  return finish(result, log);
+}
+
+function finish(result: ReplayResult, log: IssueLog): ReplayResult {
+  result.issueCount = log.count;
+  // The reader reports a batch's bad lines before the core sees its good ones: restore line order.
+  result.issues.sort((a, b) => a.lineNo - b.lineNo);
+  return result;
+}
