@@ -43,6 +43,8 @@ export class AlarmBoard {
     private readonly schedule: (deadline: number) => void,
     /** told when an alarm is newly raised (audio pause ends on a new high alarm) */
     private readonly onRaised: (alarm: OpenAlarm, t: number) => void,
+    /** the vital's value now: acknowledgement and escalation report what the patient shows at that moment */
+    private readonly currentValue: (vital: Vital) => number,
   ) {}
 
   get(rule: string): OpenAlarm | undefined {
@@ -110,7 +112,7 @@ export class AlarmBoard {
       alarm.acknowledged = true;
       alarm.acknowledgedBy = by;
       alarm.escalateAt = Infinity;
-      this.transition(alarm, t, 'acknowledged', alarm.value, by === undefined ? undefined : { by });
+      this.transition(alarm, t, 'acknowledged', this.valueNow(alarm), by === undefined ? undefined : { by });
       if (!alarm.active) this.open.delete(alarm.rule);
       count++;
     }
@@ -144,8 +146,12 @@ export class AlarmBoard {
       alarm.escalations++;
       // Further hops (backup contacts) belong to the notifier's policy; the core escalates once.
       alarm.escalateAt = Infinity;
-      this.transition(alarm, at, 'escalated', alarm.value, { level: alarm.escalations });
+      this.transition(alarm, at, 'escalated', this.valueNow(alarm), { level: alarm.escalations });
     }
+  }
+
+  private valueNow(alarm: OpenAlarm): number | undefined {
+    return alarm.vital === 'device' ? alarm.value : this.currentValue(alarm.vital);
   }
 
   private transition(

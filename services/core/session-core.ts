@@ -120,7 +120,13 @@ export class SessionCore {
     const schedule = (deadline: number): void => {
       if (deadline < this.nextDue) this.nextDue = deadline;
     };
-    this.board = new AlarmBoard(emit, profile.escalationMs, schedule, (alarm, t) => this.onRaised(alarm, t));
+    this.board = new AlarmBoard(
+      emit,
+      profile.escalationMs,
+      schedule,
+      (alarm, t) => this.onRaised(alarm, t),
+      (vital) => this.state.latest[vitalIndex(vital) as number] as number,
+    );
     const ctx: RuleContext = { state: this.state, board: this.board, schedule };
     for (const def of profile.rules) this.rules.push(this.createRule(def, ctx));
     this.lowRange = Float64Array.from(VITALS, (v) => profile.artifactRanges[v][0]);

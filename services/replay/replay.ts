@@ -1,9 +1,9 @@
 // Replay: feeds a recording's inputs through the same core on a virtual clock. Timers fire at their own
 // virtual times, even across gaps with no input. Paced playback maps virtual time to wall time at `speed`.
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Profile } from '../core/profile.js';
 import { SessionCore } from '../core/session-core.js';
 import type { AlarmTransition, BaselineSet, CoreOutput, RecordingHeader, RecordingLine } from '../core/types.js';
+import { Pacer } from './pacer.js';
 import { readRecording, type RecordingIssue, type RecordingRecord } from '../store/recording-reader.js';
 
 export interface ReplayOptions {
@@ -98,15 +98,7 @@ export async function replayBatches(
     core,
   };
   const speed = options.speed ?? Infinity;
-  const paced = Number.isFinite(speed) && speed > 0;
-  let wallStart = 0;
-
-  /** Waits until virtual time `t` is due on the wall clock. */
-  const waitFor = async (t: number): Promise<void> => {
-    const due = wallStart + ((t - (result.firstT as number)) / speed);
-    const delay = due - performance.now();
-    if (delay > 1) await sleep(delay, undefined, options.signal === undefined ? undefined : { signal: options.signal });
-  };
+  const pacer = Number.isFinite(speed) ? new Pacer(speed, options.signal) : undefined;
 
   for await (const batch of batches) {
     for (const { lineNo, line } of batch) {
@@ -121,17 +113,7 @@ export async function replayBatches(
       }
       if (!isInput(line)) continue; // other outputs and raw frames are what the core *said*, not inputs
       const t = line.t;
-      if (paced) {
-        if (result.firstT === undefined) wallStart = performance.now();
-        else {
-          // Timers between inputs fire at their own wall time, so paced output appears when it would have live.
-          for (let due = core.nextDeadline(); due < t && due > core.now; due = core.nextDeadline()) {
-            await waitFor(due);
-            core.tick(due);
-          }
-          await waitFor(t);
-        }
-      }
+      if (pacer !== undefined && Number.isFinite(t)) await pacer.advanceTo(core, t);
       const rejection = core.input(line);
       if (rejection !== undefined) {
         log.add({ lineNo, message: `${rejection.reason}: ${rejection.message}`, text: JSON.stringify(line).slice(0, 200) });
