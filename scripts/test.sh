@@ -8,6 +8,5 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   npm ci --no-audit --no-fund
 fi
 
-npm run build          # the CLI tests run the compiled `vigil` command, as a user would
 npm run typecheck      # tests and sources, strict
 npx vitest run "$@"

@@ -150,8 +150,9 @@ export class AlarmBoard {
     }
   }
 
+  /** Technical alarms carry no patient value (a stale sensor's last value is not "now"). */
   private valueNow(alarm: OpenAlarm): number | undefined {
-    return alarm.vital === 'device' ? alarm.value : this.currentValue(alarm.vital);
+    return alarm.kind === 'technical' || alarm.vital === 'device' ? alarm.value : this.currentValue(alarm.vital);
   }
 
   private transition(

@@ -37,18 +37,40 @@ export interface ReplayResult {
 
 const KEEP_ISSUES = 1000;
 
-/** Collects refused lines from the reader and the core: the first KEEP_ISSUES kept, all counted. */
+/**
+ * Collects refused lines from the reader and the core: the first KEEP_ISSUES kept, all counted, and passed
+ * on in line order (the reader finds a chunk's bad lines before the core sees its good ones).
+ */
 class IssueLog {
   readonly items: RecordingIssue[] = [];
   count = 0;
+  private pending: RecordingIssue[] = [];
+  private next = 0;
 
   constructor(private readonly forward: ((issue: RecordingIssue) => void) | undefined) {}
 
-  add = (issue: RecordingIssue): void => {
+  /** an issue found by the reader, ahead of the core */
+  early = (issue: RecordingIssue): void => {
+    this.pending.push(issue);
+  };
+
+  /** passes on the reader's issues for lines before `lineNo` */
+  upTo(lineNo: number): void {
+    for (let issue = this.pending[this.next]; issue !== undefined && issue.lineNo < lineNo; issue = this.pending[this.next]) {
+      this.next++;
+      this.add(issue);
+    }
+    if (this.next === this.pending.length && this.next > 0) {
+      this.pending = [];
+      this.next = 0;
+    }
+  }
+
+  add(issue: RecordingIssue): void {
     this.count++;
     if (this.items.length < KEEP_ISSUES) this.items.push(issue);
     this.forward?.(issue);
-  };
+  }
 }
 
 function isInput(line: RecordingLine): line is Extract<RecordingLine, { type: 'sample' | 'event' | 'device' | 'action' | 'tick' }> {
@@ -67,7 +89,7 @@ function isInput(line: RecordingLine): line is Extract<RecordingLine, { type: 's
 /** Replays a recording file. */
 export async function replayFile(path: string, options: ReplayOptions): Promise<ReplayResult> {
   const log = new IssueLog(options.onIssue);
-  return replayBatches(readRecording(path, { onIssue: log.add }), options, log);
+  return replayBatches(readRecording(path, { onIssue: log.early }), options, log);
 }
 
 /** Replays batches of records (the reader's shape); the core is fed in line order. */
@@ -103,6 +125,7 @@ export async function replayBatches(
   for await (const batch of batches) {
     for (const { lineNo, line } of batch) {
       if (options.signal?.aborted === true) return finish(result, log);
+      log.upTo(lineNo);
       if (line.type === 'header') {
         result.header ??= line;
         continue;
@@ -128,8 +151,7 @@ export async function replayBatches(
 }
 
 function finish(result: ReplayResult, log: IssueLog): ReplayResult {
+  log.upTo(Infinity);
   result.issueCount = log.count;
-  // The reader reports a batch's bad lines before the core sees its good ones: restore line order.
-  result.issues.sort((a, b) => a.lineNo - b.lineNo);
   return result;
 }

@@ -19,6 +19,18 @@ describe('stale sources across silent gaps', () => {
     expect(without.trail()).toEqual(['hr-stale raised@44', 'hr-stale cleared@200']);
   });
 
+  test('acknowledging or escalating a stale alarm does not report the stale value as if it were current', () => {
+    const h = harness();
+    h.stream('hr', T0, T0 + 10 * SEC, () => 77);
+    h.core.tick(T0 + 3 * MIN);
+    h.core.action({ type: 'action', t: T0 + 4 * MIN, action: 'acknowledge', rule: 'hr-stale' });
+    expect(h.alarms().map((a) => [a.state, a.value])).toEqual([
+      ['raised', undefined],
+      ['escalated', undefined],
+      ['acknowledged', undefined],
+    ]);
+  });
+
   test('a device line binding a vital starts the silence clock before any sample', () => {
     const h = harness();
     h.core.device({ type: 'device', t: T0, device: 'hrm-1', state: 'connected', vitals: ['hr'] });

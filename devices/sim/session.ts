@@ -1,0 +1,71 @@
+// simulateSession: one scenario of one patient as a `vigil-recording` line stream — the header, then every line
+// in non-decreasing `t`. Deterministic: (scenario, seed, duration, start, ids) → the same lines, byte for byte.
+import type { RecordingHeader, RecordingLine } from '../../services/core/types.js';
+import type { SimContext } from './context.js';
+import { mergeByTime } from './merge.js';
+import { drawPatient } from './physiology.js';
+import { Random } from './random.js';
+import { getScenario } from './scenarios.js';
+import { deviceLines, sessionEvents, therapistActions } from './timeline.js';
+import { bloodPressure, heartRate, oxygenSaturation, temperature } from './vital-streams.js';
+
+// re-exported here because the command line takes the scenario list and the simulator from this module
+export { SCENARIOS, SCENARIO_NAMES } from './scenarios.js';
+
+export interface SimulateOptions {
+  /** scenario name, see SCENARIOS */
+  scenario: string;
+  /** default 1 */
+  seed?: number;
+  /** default 8 h; shorter sessions simply stop (session-end at start + durationMs) */
+  durationMs?: number;
+  /** ms since the Unix epoch; default 2026-01-01T00:00:00Z */
+  start?: number;
+  /** default `sim-<scenario>-<seed>` */
+  sessionId?: string;
+  /** pseudonymous label, never a name; default P-<seed, 3 digits> */
+  patient?: string;
+}
+
+export const DEFAULT_SEED = 1;
+export const DEFAULT_DURATION_MS = 8 * 3_600_000;
+export const DEFAULT_START = Date.UTC(2026, 0, 1); // 1767225600000
+
+export function simulateSession(options: SimulateOptions): Generator<RecordingLine> {
+  // validate eagerly: a generator body would only throw on the first next()
+  const scenario = getScenario(options.scenario);
+  const seed = options.seed ?? DEFAULT_SEED;
+  const durationMs = options.durationMs ?? DEFAULT_DURATION_MS;
+  const start = options.start ?? DEFAULT_START;
+  if (!Number.isSafeInteger(seed)) throw new Error(`seed must be an integer, got ${seed}`);
+  if (!Number.isFinite(durationMs) || durationMs <= 0) throw new Error(`duration must be positive, got ${durationMs}`);
+  if (!Number.isSafeInteger(start)) throw new Error(`start must be an integer ms timestamp, got ${start}`);
+  const header: RecordingHeader = {
+    type: 'header',
+    format: 'vigil-recording',
+    version: 1,
+    session: {
+      id: options.sessionId ?? `sim-${scenario.name}-${seed}`,
+      patient: options.patient ?? `P-${String(Math.abs(seed) % 1000).padStart(3, '0')}`,
+    },
+  };
+  const rng = new Random(seed);
+  const patient = drawPatient(rng.fork('patient'));
+  const ctx: SimContext = { start, end: start + Math.round(durationMs), patient, scenario, rng };
+  return lines(header, ctx);
+}
+
+function* lines(header: RecordingHeader, ctx: SimContext): Generator<RecordingLine> {
+  yield header;
+  // source order breaks ties: events (session-start) and device bindings come before the first samples at
+  // the same instant, and an acknowledgement comes after the samples of its second
+  yield* mergeByTime<Exclude<RecordingLine, RecordingHeader>>([
+    sessionEvents(ctx),
+    deviceLines(ctx),
+    heartRate(ctx),
+    oxygenSaturation(ctx),
+    bloodPressure(ctx),
+    temperature(ctx),
+    therapistActions(ctx),
+  ]);
+}
