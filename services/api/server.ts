@@ -28,9 +28,8 @@ function sessionSummary(session: LiveSession) {
 }
 
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
-  const app = Fastify({
-    logger: options.logger ?? false,
-  });
+  // Dashboards poll every second: per-request log lines would drown what matters.
+  const app = Fastify({ logger: options.logger ?? false, disableRequestLogging: true });
   const dashboard = await readFile(join(PACKAGE_ROOT, 'dashboard', 'index.html'), 'utf8');
 
   app.get('/', async (_request, reply) => reply.type('text/html; charset=utf-8').send(dashboard));

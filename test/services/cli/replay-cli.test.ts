@@ -66,3 +66,26 @@ describe('vigil replay', () => {
     expect(missing.stderr).toContain('ENOENT');
   });
 });
+
+describe('vigil replay picks the profile the recording names', () => {
+  test('a header naming a site profile file is replayed under it; an unknown one falls back with a warning', async () => {
+    const site = join(dir, 'site-strict.json');
+    writeFileSync(site, JSON.stringify({ name: 'site-strict', extends: 'mdma-session', rules: { 'hr-high': { raise: { when: { value: 100 } } } } }));
+    const rows = [
+      { type: 'header', format: 'vigil-recording', version: 1, session: { id: 's', patient: 'P-3', profile: site } },
+      ...Array.from({ length: 30 }, (_, s) => ({ type: 'sample', t: T0 + s * 1000, vital: 'hr', value: 110, unit: '/min' })),
+    ];
+    const file = join(dir, 'named.ndjson');
+    writeFileSync(file, rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
+    const named = await runCli(['replay', file]);
+    expect(named.stdout).toContain('profile     site-strict');
+    expect(named.stdout).toMatch(/hr-high +high +1/);
+
+    rows[0] = { type: 'header', format: 'vigil-recording', version: 1, session: { id: 's', patient: 'P-3', profile: 'gone-profile' } };
+    writeFileSync(file, rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
+    const fallback = await runCli(['replay', file]);
+    expect(fallback.stderr).toContain('recorded under profile "gone-profile", which is not available here');
+    expect(fallback.stdout).toContain('profile     mdma-session');
+    expect(fallback.stdout).toContain('alarms      none');
+  });
+});
