@@ -1,6 +1,6 @@
 // What device decoders produce, whatever the transport: typed decode errors (never a throw that escapes)
 // and, for each frame, a report in vigil's terms — samples and technical state.
-import type { InputUnit, SampleMode, Vital } from '../services/core/types.js';
+import type { InputUnit, SampleMode, SensorCondition, Vital } from '../services/core/types.js';
 
 export type DecodeErrorCode =
   /** fewer bytes than the format (or its flags) promise */
@@ -33,20 +33,8 @@ export function decodeError<T = never>(code: DecodeErrorCode, message: string): 
   return { ok: false, error: { code, message } };
 }
 
-/** Signal and sensor conditions a device reports; they become technical state, never numbers. */
-export const SENSOR_CONDITIONS = [
-  'sensor-off', // off the patient, finger out, probe unconnected to user
-  'no-sensor', // no sensor / cable connected to the device
-  'sensor-fault', // defective, unrecognised, incompatible or malfunctioning sensor; equipment malfunction
-  'pulse-search', // searching for a pulse
-  'artifact', // a per-pulse or sustained artifact / out of track
-  'low-perfusion', // low or marginal perfusion
-  'poor-signal', // interference, ambient light, low signal quality, erratic or non-pulsatile signal
-  'measurement-unavailable', // the device says this measurement is unavailable, invalid or questionable
-  'cuff-problem', // cuff too loose, body movement, improper position during a cuff measurement
-  'irregular-pulse', // irregular pulse detected during a cuff measurement
-] as const;
-export type SensorCondition = (typeof SENSOR_CONDITIONS)[number];
+// The condition vocabulary belongs to the core (it evaluates them); devices report in it.
+export { SENSOR_CONDITIONS, type SensorCondition } from '../services/core/types.js';
 
 /** One value a frame carried. `t` and the device id are added by the adapter that received the frame. */
 export interface DecodedSample {

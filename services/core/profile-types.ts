@@ -1,5 +1,5 @@
 // The alarm profile as written in a file (config/profiles/*.json, validated by config/schemas/profile.schema.json).
-import type { Priority, SampleMode, Vital } from './types.js';
+import type { Priority, SampleMode, SensorCondition, Vital } from './types.js';
 
 export type ComparisonOp = '>=' | '>' | '<=' | '<';
 
@@ -57,7 +57,15 @@ export interface BatteryRuleSpec extends RuleCommon {
   clearAbove: number;
 }
 
-export type RuleSpec = ThresholdRuleSpec | StaleRuleSpec | DisconnectedRuleSpec | BatteryRuleSpec;
+export interface ConditionRuleSpec extends RuleCommon {
+  kind: 'condition';
+  /** raised while any device reports any of these */
+  conditions: SensorCondition[];
+  /** how long a device must keep reporting one before the alarm is raised (default 0) */
+  heldFor?: string;
+}
+
+export type RuleSpec = ThresholdRuleSpec | StaleRuleSpec | DisconnectedRuleSpec | BatteryRuleSpec | ConditionRuleSpec;
 
 export interface ProfileSpec {
   $schema?: string;

@@ -6,7 +6,7 @@ import { Ajv, type ErrorObject } from 'ajv';
 import { CONFIG_DIR } from '../paths.js';
 import { parseDuration } from './duration.js';
 import type { Comparison, ComparisonOp, Condition, ProfileSpec, RuleSpec } from './profile-types.js';
-import type { Priority, SampleMode, Vital } from './types.js';
+import type { Priority, SampleMode, SensorCondition, Vital } from './types.js';
 import { VITALS } from './types.js';
 
 export const DEFAULT_PROFILE = 'mdma-session';
@@ -73,7 +73,13 @@ export interface CompiledBatteryRule extends CompiledRuleCommon {
   clearAbove: number;
 }
 
-export type CompiledRule = CompiledThresholdRule | CompiledStaleRule | CompiledDisconnectedRule | CompiledBatteryRule;
+export interface CompiledConditionRule extends CompiledRuleCommon {
+  kind: 'condition';
+  conditions: ReadonlySet<SensorCondition>;
+  heldForMs: number;
+}
+
+export type CompiledRule = CompiledThresholdRule | CompiledStaleRule | CompiledDisconnectedRule | CompiledBatteryRule | CompiledConditionRule;
 
 export interface Profile {
   name: string;
@@ -246,6 +252,8 @@ function compileRule(id: string, rule: RuleSpec): CompiledRule {
       return { ...common, kind: 'stale', vital: rule.vital, mode: rule.mode, afterMs: parseDuration(rule.after) };
     case 'disconnected':
       return { ...common, kind: 'disconnected' };
+    case 'condition':
+      return { ...common, kind: 'condition', conditions: new Set(rule.conditions), heldForMs: parseDuration(rule.heldFor ?? '0s') };
     case 'battery':
       if (rule.clearAbove < rule.raiseAtOrBelow) {
         throw new Error('clearAbove must be at least raiseAtOrBelow (the clear margin cannot be negative)');

@@ -4,13 +4,14 @@
 import { AlarmBoard, type OpenAlarm } from './alarm-board.js';
 import { BaselineWindow } from './baseline.js';
 import type { CompiledRule, Profile } from './profile.js';
-import { BatteryRule, DisconnectedRule } from './rules/device.js';
+import { BatteryRule, ConditionRule, DisconnectedRule } from './rules/device.js';
 import type { RuleContext, RuleRuntime } from './rules/rule.js';
 import { StaleRule } from './rules/stale.js';
 import { ThresholdRule } from './rules/threshold.js';
 import {
   ACTION_KINDS,
   EVENT_KINDS,
+  SENSOR_CONDITIONS,
   VITALS,
   type Action,
   type CoreInput,
@@ -19,6 +20,7 @@ import {
   type Rejection,
   type RejectReason,
   type Sample,
+  type SensorCondition,
   type SessionEvent,
   type Vital,
 } from './types.js';
@@ -28,6 +30,7 @@ import { VitalState, vitalIndex } from './vital-state.js';
 const EVENTS = new Set<string>(EVENT_KINDS);
 const ACTIONS = new Set<string>(ACTION_KINDS);
 const DEVICE_STATES = new Set(['connected', 'disconnected', 'removed']);
+const CONDITIONS = new Set<string>(SENSOR_CONDITIONS);
 
 function reject(reason: RejectReason, message: string): Rejection {
   return { reason, message };
@@ -48,6 +51,8 @@ export interface DeviceStatus {
   state: 'connected' | 'disconnected' | 'removed' | 'unknown';
   battery: number | undefined;
   lastSampleAt: number | undefined;
+  /** sensor conditions the device reports now */
+  conditions: SensorCondition[];
 }
 
 export interface VitalSnapshot {
@@ -97,6 +102,7 @@ export class SessionCore {
   private readonly staleByVital: StaleRule[][] = VITALS.map(() => []);
   private readonly disconnectedRules: DisconnectedRule[] = [];
   private readonly batteryRules: BatteryRule[] = [];
+  private readonly conditionRules: ConditionRule[] = [];
   private readonly disabled = new Map<string, DisabledRule>();
   private readonly lowRange: Float64Array;
   private readonly highRange: Float64Array;
@@ -231,7 +237,7 @@ export class SessionCore {
   device(update: DeviceUpdate): Rejection | undefined {
     const timeProblem = this.checkTime(update.t);
     if (timeProblem !== undefined) return timeProblem;
-    const { device, state, battery, vitals } = update;
+    const { device, state, battery, vitals, lowBattery, conditions } = update;
     if (typeof device !== 'string' || device === '') return reject('bad-device', 'device: needs a device id');
     if (state !== undefined && !DEVICE_STATES.has(state)) return reject('bad-device', `device: unknown state "${String(state)}"`);
     if (battery !== undefined && !(isFiniteNumber(battery) && battery >= 0 && battery <= 100)) {
@@ -239,6 +245,10 @@ export class SessionCore {
     }
     if (vitals !== undefined && !(Array.isArray(vitals) && vitals.every((v) => vitalIndex(v) !== undefined))) {
       return reject('bad-device', 'device: vitals must name known vitals');
+    }
+    if (lowBattery !== undefined && typeof lowBattery !== 'boolean') return reject('bad-device', 'device: lowBattery must be true or false');
+    if (conditions !== undefined && !(Array.isArray(conditions) && conditions.every((c) => CONDITIONS.has(c)))) {
+      return reject('bad-device', 'device: conditions must name known sensor conditions');
     }
     const t = update.t;
     this.advance(t);
@@ -249,7 +259,13 @@ export class SessionCore {
       for (const rules of this.staleByVital) for (const rule of rules) rule.unbind(t, device);
       for (const rule of this.disconnectedRules) rule.removed(t, device);
       for (const rule of this.batteryRules) rule.removed(t, device);
+      for (const rule of this.conditionRules) rule.removed(t, device);
       return undefined;
+    }
+    // What a device said about its sensor no longer holds once its link is gone (the disconnect alarm says it).
+    if (state === 'disconnected') {
+      status.conditions = [];
+      for (const rule of this.conditionRules) rule.removed(t, device);
     }
     for (const vital of vitals ?? []) {
       for (const rule of this.staleByVital[vitalIndex(vital) as number] as StaleRule[]) {
@@ -260,6 +276,11 @@ export class SessionCore {
       for (const rule of this.disconnectedRules) rule.onState(t, device, state);
     }
     if (battery !== undefined) for (const rule of this.batteryRules) rule.onBattery(t, device, battery);
+    if (lowBattery !== undefined) for (const rule of this.batteryRules) rule.onLowFlag(t, device, lowBattery);
+    if (conditions !== undefined) {
+      status.conditions = [...conditions];
+      for (const rule of this.conditionRules) rule.onConditions(t, device, conditions);
+    }
     return undefined;
   }
 
@@ -354,7 +375,7 @@ export class SessionCore {
       alarms: this.board.list().map((alarm) => ({ ...alarm })),
       audioPausedUntil: Number.isNaN(this.audioPausedUntil) ? null : this.audioPausedUntil,
       disabledRules: [...this.disabled.values()].map((entry) => ({ ...entry })),
-      devices: [...this.devices.values()].map((device) => ({ ...device })),
+      devices: [...this.devices.values()].map((device) => ({ ...device, conditions: [...device.conditions] })),
     };
   }
 
@@ -372,6 +393,11 @@ export class SessionCore {
       case 'battery': {
         const rule = new BatteryRule(def, ctx);
         this.batteryRules.push(rule);
+        return rule;
+      }
+      case 'condition': {
+        const rule = new ConditionRule(def, ctx);
+        this.conditionRules.push(rule);
         return rule;
       }
     }
@@ -445,7 +471,7 @@ export class SessionCore {
   private touchDevice(device: string, sampleAt: number | undefined): DeviceStatus {
     let status = this.devices.get(device);
     if (status === undefined) {
-      status = { device, state: 'unknown', battery: undefined, lastSampleAt: undefined };
+      status = { device, state: 'unknown', battery: undefined, lastSampleAt: undefined, conditions: [] };
       this.devices.set(device, status);
     }
     if (sampleAt !== undefined) status.lastSampleAt = sampleAt;

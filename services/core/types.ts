@@ -45,6 +45,21 @@ export interface SessionEvent {
   by?: string;
 }
 
+/** Signal and sensor conditions a device reports; they become technical state, never numbers. */
+export const SENSOR_CONDITIONS = [
+  'sensor-off', // off the patient, finger out, probe unconnected to user
+  'no-sensor', // no sensor / cable connected to the device
+  'sensor-fault', // defective, unrecognised, incompatible or malfunctioning sensor; equipment malfunction
+  'pulse-search', // searching for a pulse
+  'artifact', // a per-pulse or sustained artifact / out of track
+  'low-perfusion', // low or marginal perfusion
+  'poor-signal', // interference, ambient light, low signal quality, erratic or non-pulsatile signal
+  'measurement-unavailable', // the device says this measurement is unavailable, invalid or questionable
+  'cuff-problem', // cuff too loose, body movement, improper position during a cuff measurement
+  'irregular-pulse', // irregular pulse detected during a cuff measurement
+] as const;
+export type SensorCondition = (typeof SENSOR_CONDITIONS)[number];
+
 /** Transport/technical state of one device. */
 export interface DeviceUpdate {
   type: 'device';
@@ -56,6 +71,10 @@ export interface DeviceUpdate {
   vitals?: Vital[];
   /** battery level in % */
   battery?: number;
+  /** a low-battery flag from a device that reports no percentage */
+  lowBattery?: boolean;
+  /** the sensor conditions active now (replaces what the device reported before; [] = none) */
+  conditions?: SensorCondition[];
 }
 
 export const ACTION_KINDS = ['acknowledge', 'audio-pause', 'alarm-off', 'alarm-on', 'set-baseline'] as const;

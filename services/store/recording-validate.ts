@@ -1,7 +1,7 @@
 // Validation of one `vigil-recording` line (DESIGN §8). This runs once per line of every replay, so the
 // happy path is a switch on `type` plus direct typeof checks and Set lookups: the parsed object is checked
 // in place and returned as is (unknown extra fields stay on it, unread), never copied.
-import { ACTION_KINDS, EVENT_KINDS, VITALS } from '../core/types.js';
+import { ACTION_KINDS, EVENT_KINDS, SENSOR_CONDITIONS, VITALS } from '../core/types.js';
 import type {
   Action,
   AlarmTransition,
@@ -30,6 +30,7 @@ const UNIT: ReadonlySet<unknown> = new Set<unknown>(['/min', '%', 'mm[Hg]', 'Cel
 const MODE: ReadonlySet<unknown> = new Set<unknown>(['continuous', 'spot']);
 const EVENT: ReadonlySet<unknown> = new Set<unknown>(EVENT_KINDS);
 const ACTION: ReadonlySet<unknown> = new Set<unknown>(ACTION_KINDS);
+const CONDITION: ReadonlySet<unknown> = new Set<unknown>(SENSOR_CONDITIONS);
 const DEVICE_STATE: ReadonlySet<unknown> = new Set<unknown>(['connected', 'disconnected', 'removed']);
 const PRIORITY: ReadonlySet<unknown> = new Set<unknown>(['high', 'medium', 'low']);
 const ALARM_KIND: ReadonlySet<unknown> = new Set<unknown>(['physiological', 'technical']);
@@ -139,6 +140,14 @@ function checkDevice(o: Fields): DeviceUpdate | string {
   }
   if (o.battery !== undefined && !Number.isFinite(o.battery)) {
     return mustBe('device', 'battery', o.battery, 'a finite number');
+  }
+  if (o.lowBattery !== undefined && typeof o.lowBattery !== 'boolean') {
+    return mustBe('device', 'lowBattery', o.lowBattery, 'true or false');
+  }
+  const conditions = o.conditions;
+  if (conditions !== undefined) {
+    if (!Array.isArray(conditions)) return mustBe('device', 'conditions', conditions, 'an array of sensor conditions');
+    for (const c of conditions as unknown[]) if (!CONDITION.has(c)) return unknown('device', 'condition', c);
   }
   return o as unknown as DeviceUpdate;
 }

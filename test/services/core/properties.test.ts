@@ -3,7 +3,7 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { SessionCore } from '../../../services/core/session-core.js';
-import type { AlarmTransition, CoreInput, CoreOutput } from '../../../services/core/types.js';
+import { SENSOR_CONDITIONS, type AlarmTransition, type CoreInput, type CoreOutput } from '../../../services/core/types.js';
 import { defaultProfile, T0 } from './helpers.js';
 
 const RULE_IDS = defaultProfile.rules.map((r) => r.id);
@@ -38,6 +38,13 @@ const step: fc.Arbitrary<Step> = fc.oneof(
     ),
   },
   { weight: 1, arbitrary: fc.integer({ min: 5, max: 40 }).map((battery): Step => (t) => [{ type: 'device', t, device: 'ox-1', battery }]) },
+  {
+    weight: 2,
+    arbitrary: fc.tuple(fc.constantFrom('ox-1', 'cuff-1'), fc.subarray([...SENSOR_CONDITIONS]), fc.option(fc.boolean(), { nil: undefined })).map(
+      ([device, conditions, lowBattery]): Step =>
+        (t) => [lowBattery === undefined ? { type: 'device', t, device, conditions } : { type: 'device', t, device, conditions, lowBattery }],
+    ),
+  },
   {
     weight: 3,
     arbitrary: fc.option(fc.constantFrom(...RULE_IDS), { nil: undefined }).map(

@@ -111,7 +111,15 @@ describe('device alarms', () => {
     battery(5, 21);
     expect(h.trail()).toEqual(['low-battery raised@2', 'low-battery cleared@5']);
     expect(h.alarms()[0]?.value).toBe(15);
-    expect(h.core.snapshot().devices).toEqual([{ device: 'hrm-1', state: 'unknown', battery: 21, lastSampleAt: undefined }]);
+    expect(h.core.snapshot().devices).toEqual([{ device: 'hrm-1', state: 'unknown', battery: 21, lastSampleAt: undefined, conditions: [] }]);
+  });
+
+  test('a low-battery flag without a percentage raises and clears low-battery', () => {
+    const h = harness();
+    h.core.device({ type: 'device', t: T0, device: 'ox-1', lowBattery: false });
+    h.core.device({ type: 'device', t: T0 + SEC, device: 'ox-1', lowBattery: true });
+    h.core.device({ type: 'device', t: T0 + 2 * SEC, device: 'ox-1', lowBattery: false });
+    expect(h.trail()).toEqual(['low-battery raised@1', 'low-battery cleared@2']);
   });
 
   test('bad device lines are refused', () => {
@@ -119,6 +127,58 @@ describe('device alarms', () => {
     expect(h.core.device({ type: 'device', t: T0, device: '' })?.reason).toBe('bad-device');
     expect(h.core.device({ type: 'device', t: T0, device: 'x', battery: 140 })?.reason).toBe('bad-device');
     expect(h.core.device({ type: 'device', t: T0, device: 'x', vitals: ['pulse' as 'hr'] })?.reason).toBe('bad-device');
+  });
+});
+
+describe('sensor conditions a device reports', () => {
+  const conditions = (h: ReturnType<typeof harness>, s: number, device: string, list: string[]) =>
+    h.core.device({ type: 'device', t: T0 + s * SEC, device, conditions: list as never });
+
+  test('sensor-off is raised when a device keeps reporting it for 10 s, cleared when it stops', () => {
+    const h = harness();
+    conditions(h, 0, 'ox-1', ['sensor-off']);
+    conditions(h, 5, 'ox-1', ['sensor-off', 'pulse-search']);
+    h.core.tick(T0 + 9_999);
+    expect(h.alarms()).toEqual([]);
+    h.core.tick(T0 + 10 * SEC);
+    expect(h.trail()).toEqual(['sensor-off raised@10']);
+    expect(h.alarms()[0]).toMatchObject({ kind: 'technical', priority: 'medium', device: 'ox-1' });
+    conditions(h, 20, 'ox-1', []);
+    expect(h.trail()).toEqual(['sensor-off raised@10', 'sensor-off cleared@20']);
+    expect(h.core.snapshot().devices[0]?.conditions).toEqual([]);
+  });
+
+  test('a finger out briefly (under the delay) raises nothing', () => {
+    const h = harness();
+    conditions(h, 0, 'ox-1', ['sensor-off']);
+    conditions(h, 8, 'ox-1', []);
+    conditions(h, 9, 'ox-1', ['sensor-off']);
+    h.core.tick(T0 + 18 * SEC);
+    expect(h.alarms()).toEqual([]);
+    h.core.tick(T0 + 19 * SEC);
+    expect(h.trail()).toEqual(['sensor-off raised@19']);
+  });
+
+  test('poor signal is a low-priority alarm after 30 s; cuff problems show at once; a disconnect drops what the device said', () => {
+    const h = harness();
+    conditions(h, 0, 'ox-1', ['pulse-search']);
+    conditions(h, 0, 'cuff-1', ['irregular-pulse']);
+    h.core.tick(T0 + 30 * SEC);
+    expect(h.trail()).toEqual(['cuff-measurement raised@0', 'signal-quality raised@30']);
+    h.core.device({ type: 'device', t: T0 + 40 * SEC, device: 'ox-1', state: 'disconnected' });
+    conditions(h, 50, 'cuff-1', []);
+    expect(h.trail()).toEqual([
+      'cuff-measurement raised@0',
+      'signal-quality raised@30',
+      'signal-quality cleared@40',
+      'device-disconnected raised@40',
+      'cuff-measurement cleared@50',
+    ]);
+  });
+
+  test('unknown conditions are refused', () => {
+    const h = harness();
+    expect(conditions(h, 0, 'ox-1', ['gremlins'])?.reason).toBe('bad-device');
   });
 });
 
