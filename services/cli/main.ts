@@ -10,6 +10,7 @@ commands:
   serve                      run the monitoring service (dashboard at http://localhost:8080)
   simulate                   write a recording of a simulated session (--scenario, --out, --seed, --duration)
   replay <file>              feed a recording through the core (--speed, --profile, --json, --compare)
+  decode <format> <frame>    decode one device frame (BLE characteristic or serial protocol) to JSON
 
 vigil <command> --help tells more. vigil is a monitoring aid, not a certified medical device.
 `;
@@ -19,6 +20,7 @@ type Command = (args: string[]) => Promise<number>;
 const COMMANDS: Record<string, () => Promise<Command>> = {
   replay: async () => replayCommand,
   simulate: async () => simulateCommand,
+  decode: async () => (await import('./decode-command.js')).decodeCommand,
   // The service pulls in the HTTP stack: load it only when asked for.
   serve: async () => (await import('./serve-command.js')).serveCommand,
 };

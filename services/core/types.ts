@@ -211,6 +211,10 @@ export interface RawFrame {
   t: number;
   device: string;
   hex: string;
+  /** the decoder it was read with (`vigil decode` name): lets an engineer re-decode after a decoder fix */
+  format?: string;
+  /** why the decoder refused it, if it did */
+  error?: string;
 }
 
 /** Every line type a recording may hold. */

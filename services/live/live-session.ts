@@ -3,7 +3,7 @@
 // delay runs out between inputs are raised on time.
 import type { Profile } from '../core/profile.js';
 import { SessionCore, type SessionSnapshot } from '../core/session-core.js';
-import type { CoreInput, CoreOutput, RecordingHeader, Rejection } from '../core/types.js';
+import type { CoreInput, CoreOutput, RawFrame, RecordingHeader, Rejection } from '../core/types.js';
 import { openRecordingWriter, type RecordingWriter } from '../store/recording-writer.js';
 
 export interface LiveSessionOptions {
@@ -70,6 +70,11 @@ export class LiveSession {
     const rejection = this.core.input(input);
     this.armTimer();
     return rejection;
+  }
+
+  /** Journals a raw device frame (not an input of the core). */
+  record(line: RawFrame): void {
+    if (!this.closed) this.journal.append(line);
   }
 
   snapshot(): SessionSnapshot {

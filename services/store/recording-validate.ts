@@ -221,6 +221,8 @@ function checkRaw(o: Fields): RawFrame | string {
   if (typeof o.device !== 'string') return mustBe('raw', 'device', o.device, 'a string');
   // Checked here so a decoder fed from a recording can trust the bytes string.
   if (typeof o.hex !== 'string' || !HEX.test(o.hex)) return mustBe('raw', 'hex', o.hex, 'an even-length hex string');
+  if (o.format !== undefined && typeof o.format !== 'string') return mustBe('raw', 'format', o.format, 'a string');
+  if (o.error !== undefined && typeof o.error !== 'string') return mustBe('raw', 'error', o.error, 'a string');
   return o as unknown as RawFrame;
 }
 
