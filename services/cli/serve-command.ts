@@ -8,13 +8,14 @@ import { buildServer } from '../api/server.js';
 import { DEFAULT_PROFILE, loadProfile } from '../core/profile.js';
 import type { RecordingHeader } from '../core/types.js';
 import { LiveSession } from '../live/live-session.js';
-import { Pacer } from '../replay/pacer.js';
+import { runSimulatedFeed } from '../live/simulated-feed.js';
 import { err, out, UsageError } from './io.js';
 
 const HELP = `usage: vigil serve [options]
 
 Runs the vigil service with its dashboard. Until sessions can be created over the API, it runs one
-simulated session in real time (or faster) through the core and journals it to the data directory.
+simulated session in real time (or faster): virtual devices send the simulator's values as real BLE and
+serial frames, the adapters decode them, the core evaluates them, and the journal keeps everything.
 
   --port <n>         HTTP port (default: $VIGIL_PORT or 8080)
   --host <addr>      address to bind (default 127.0.0.1: there is no sign-in yet)
@@ -67,15 +68,7 @@ export async function serveCommand(args: string[]): Promise<number> {
   await out(`vigil listening on ${address.replace('127.0.0.1', 'localhost')} — simulated session ${session.id} (${values.scenario}, ${speed}×), journal ${session.journalPath}\n`);
 
   const stop = new AbortController();
-  const feeding = (async () => {
-    const pacer = new Pacer(speed, stop.signal);
-    for (const line of lines) {
-      if (line.type === 'header' || !('t' in line)) continue;
-      if (line.type !== 'sample' && line.type !== 'event' && line.type !== 'device' && line.type !== 'action') continue;
-      await pacer.advanceTo(session, line.t);
-      session.input(line);
-    }
-  })().catch((error: unknown) => {
+  const feeding = runSimulatedFeed(session, lines, speed, stop.signal).catch((error: unknown) => {
     if (!stop.signal.aborted) err(`vigil serve: the simulated feed stopped: ${String(error)}`);
   });
 

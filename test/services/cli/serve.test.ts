@@ -67,6 +67,9 @@ describe('vigil serve', () => {
     const lines = (await recording.text()).trim().split('\n');
     expect(JSON.parse(lines[0] ?? '{}')).toMatchObject({ type: 'header', format: 'vigil-recording', session: { id } });
     expect(lines.length).toBeGreaterThan(100);
+    // The whole device path runs: every virtual device's frames were decoded from real byte formats.
+    const formats = new Set(lines.map((l) => JSON.parse(l) as { type: string; format?: string }).filter((l) => l.type === 'raw').map((l) => l.format));
+    expect([...formats].sort()).toEqual(['battery-level', 'blood-pressure-measurement', 'body-sensor-location', 'heart-rate-measurement', 'nonin-8', 'vigil-line']);
 
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
     child.kill('SIGTERM');
