@@ -140,7 +140,7 @@ function parseLine(line: Uint8Array): DecodeResult<MasimoReading> {
     if (numeric !== undefined) {
       const v = value.endsWith('%') ? value.slice(0, -1) : value;
       if (DASHES.test(v)) reading[numeric.key] = null;
-      else if (NUMBER.test(v)) reading[numeric.key] = Number(v);
+      else if (NUMBER.test(v)) reading[numeric.key] = Number(v) + 0; // + 0: "-00" is 0, not -0
       else return decodeError('syntax', `${NAME}: ${tag}=${value} is neither a number nor dashes`);
     } else if (hex !== undefined) {
       if (DASHES.test(value)) reading[hex.key] = null;
