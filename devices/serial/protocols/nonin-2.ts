@@ -1,10 +1,10 @@
 // Nonin Data Format #2 (reference §6.1): 5-byte frames `01 STATUS PLETH FLOAT CHK`, CHK = sum of the first
 // four bytes mod 256, 75 frames/s, 25 frames per packet. One SerialFrame per packet (its 125 bytes).
 import { decoded, decodeError, type DecodeResult } from '../../types.js';
-import { binaryInput, hexByte } from './bytes.js';
-import { NoninPacketDecoder } from './nonin-framer.js';
-import { checksum, decodePacket, encodePacket, type FrameLayout, type NoninPacket, packetReport, type RawFrame } from './nonin-packet.js';
-import { SERIAL_8N1, type SerialProtocol } from './protocol.js';
+import { hexByte } from './bytes.js';
+import { noninPacketProtocol } from './nonin-framer.js';
+import { checksum, type FrameLayout, type NoninPacket, type RawFrame } from './nonin-packet.js';
+import type { SerialProtocol } from './protocol.js';
 
 const NAME = 'nonin-2';
 const START = 0x01;
@@ -28,16 +28,4 @@ const layout: FrameLayout = {
   },
 };
 
-export const nonin2: SerialProtocol<NoninPacket> = {
-  name: NAME,
-  description: 'Nonin Data Format #2: 5-byte frames with start byte and checksum, 25-frame packets (HR, SpO2, status)',
-  baudRate: 9600,
-  ...SERIAL_8N1,
-  createDecoder: () => new NoninPacketDecoder(layout, NAME),
-  decodeFrame(input) {
-    const bytes = binaryInput(input);
-    return bytes.ok ? decodePacket(bytes.value, layout, NAME) : bytes;
-  },
-  encode: (value) => encodePacket(value, layout),
-  report: packetReport,
-};
+export const nonin2: SerialProtocol<NoninPacket> = noninPacketProtocol(NAME, 'Nonin Data Format #2: 5-byte frames with start byte and checksum, 25-frame packets (HR, SpO2, status)', layout);

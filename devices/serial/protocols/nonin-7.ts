@@ -2,10 +2,10 @@
 // `STATUS(≥0x80) PLETH-MSB PLETH-LSB FLOAT CHK`, CHK = sum of the first four bytes mod 256. Resync needs a
 // status byte with bit 7 set and a valid checksum.
 import { decoded, decodeError, type DecodeResult } from '../../types.js';
-import { binaryInput, hexByte } from './bytes.js';
-import { NoninPacketDecoder } from './nonin-framer.js';
-import { checksum, decodePacket, encodePacket, type FrameLayout, type NoninPacket, packetReport, type RawFrame } from './nonin-packet.js';
-import { SERIAL_8N1, type SerialProtocol } from './protocol.js';
+import { hexByte } from './bytes.js';
+import { noninPacketProtocol } from './nonin-framer.js';
+import { checksum, type FrameLayout, type NoninPacket, type RawFrame } from './nonin-packet.js';
+import type { SerialProtocol } from './protocol.js';
 
 const NAME = 'nonin-7';
 const STATUS_BIT = 0x80;
@@ -27,16 +27,4 @@ const layout: FrameLayout = {
   },
 };
 
-export const nonin7: SerialProtocol<NoninPacket> = {
-  name: NAME,
-  description: 'Nonin Data Format #7: 5-byte frames with 16-bit pleth and checksum, 25-frame packets (HR, SpO2, status)',
-  baudRate: 9600,
-  ...SERIAL_8N1,
-  createDecoder: () => new NoninPacketDecoder(layout, NAME),
-  decodeFrame(input) {
-    const bytes = binaryInput(input);
-    return bytes.ok ? decodePacket(bytes.value, layout, NAME) : bytes;
-  },
-  encode: (value) => encodePacket(value, layout),
-  report: packetReport,
-};
+export const nonin7: SerialProtocol<NoninPacket> = noninPacketProtocol(NAME, 'Nonin Data Format #7: 5-byte frames with 16-bit pleth and checksum, 25-frame packets (HR, SpO2, status)', layout);

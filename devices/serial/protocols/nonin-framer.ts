@@ -5,9 +5,11 @@
 // after a failure the window slides one byte at a time. A packet starts only at a frame with SYNC set; frames
 // before it are dropped. Memory: one 5-byte window plus at most 24 frames of the packet being assembled.
 import type { DecodeErrorCode } from '../../types.js';
-import { hexByte } from './bytes.js';
+import { binaryInput, hexByte } from './bytes.js';
 import { EventQueue } from './event-queue.js';
 import {
+  decodePacket,
+  encodePacket,
   FRAME_BYTES,
   FRAMES_PER_PACKET,
   type FrameLayout,
@@ -18,7 +20,24 @@ import {
   type RawFrame,
   SYNC,
 } from './nonin-packet.js';
-import type { FrameDecoder, FrameEvent } from './protocol.js';
+import { SERIAL_8N1, type FrameDecoder, type FrameEvent, type SerialProtocol } from './protocol.js';
+
+/** A Nonin packet format: #2 and #7 differ only in how one 5-byte frame is laid out. */
+export function noninPacketProtocol(name: string, description: string, layout: FrameLayout): SerialProtocol<NoninPacket> {
+  return {
+    name,
+    description,
+    baudRate: 9600,
+    ...SERIAL_8N1,
+    createDecoder: () => new NoninPacketDecoder(layout, name),
+    decodeFrame(input) {
+      const bytes = binaryInput(input);
+      return bytes.ok ? decodePacket(bytes.value, layout, name) : bytes;
+    },
+    encode: (value) => encodePacket(value, layout),
+    report: packetReport,
+  };
+}
 
 export class NoninPacketDecoder implements FrameDecoder<NoninPacket> {
   readonly #layout: FrameLayout;
