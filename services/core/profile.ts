@@ -189,6 +189,12 @@ export function loadProfile(nameOrPath: string = DEFAULT_PROFILE): Profile {
   return compileProfile(readProfileFile(path, []), path);
 }
 
+/** The profile with one rule changed for one session (validated like any profile; errors name the field). */
+export function withRuleChange(profile: Profile, ruleId: string, change: Record<string, unknown>): Profile {
+  if (!Object.hasOwn(profile.spec.rules, ruleId)) throw new ProfileError('limit change', [`rules.${ruleId}: no such rule`]);
+  return compileProfile(mergeProfiles(profile.spec, { rules: { [ruleId]: change } }), 'limit change');
+}
+
 /** Validates and compiles an in-memory profile (already merged). */
 export function compileProfile(raw: unknown, source = '(inline)'): Profile {
   const problems = describeErrors(validate(raw));

@@ -3,7 +3,7 @@
 // from the wall clock, so the same inputs always yield the same outputs, live or replayed.
 import { AlarmBoard, type OpenAlarm } from './alarm-board.js';
 import { BaselineWindow } from './baseline.js';
-import type { CompiledRule, Profile } from './profile.js';
+import { ProfileError, withRuleChange, type CompiledRule, type Profile } from './profile.js';
 import { BatteryRule, ConditionRule, DisconnectedRule } from './rules/device.js';
 import type { RuleContext, RuleRuntime } from './rules/rule.js';
 import { StaleRule } from './rules/stale.js';
@@ -119,10 +119,14 @@ export class SessionCore {
   private readonly devices = new Map<string, DeviceStatus>();
   private readonly timers: Array<{ deadline(): number; fire(at: number): void }>;
 
+  private currentProfile: Profile;
+  private readonly ruleContext: RuleContext;
+
   constructor(
-    readonly profile: Profile,
+    profile: Profile,
     private readonly emit: CoreSink = () => {},
   ) {
+    this.currentProfile = profile;
     const schedule = (deadline: number): void => {
       if (deadline < this.nextDue) this.nextDue = deadline;
     };
@@ -134,6 +138,7 @@ export class SessionCore {
       (vital) => this.state.latest[vitalIndex(vital) as number] as number,
     );
     const ctx: RuleContext = { state: this.state, board: this.board, schedule };
+    this.ruleContext = ctx;
     for (const def of profile.rules) this.rules.push(this.createRule(def, ctx));
     this.lowRange = Float64Array.from(VITALS, (v) => profile.artifactRanges[v][0]);
     this.highRange = Float64Array.from(VITALS, (v) => profile.artifactRanges[v][1]);
@@ -142,6 +147,7 @@ export class SessionCore {
       deadline: (): number => (Number.isNaN(this.audioPausedUntil) ? Infinity : this.audioPausedUntil),
       fire: (at: number): void => this.resumeAudio(at),
     };
+    // Order matters only for timers due at the same instant: rule transitions first, then escalations.
     this.timers = [...this.rules, this.board, audio];
     for (const rule of this.rules) if (!rule.def.enabled) this.disabled.set(rule.def.id, { rule: rule.def.id, t: -Infinity, by: undefined, reason: 'off in profile' });
     this.route();
@@ -326,6 +332,28 @@ export class SessionCore {
         rule.enable(t);
         this.emitRuleSwitch(t, rule.def.id, true, action);
         return undefined;
+      case 'set-limits': {
+        if (rule === undefined) return reject('bad-action', 'set-limits: needs the rule to change');
+        if (rule.def.kind !== 'threshold' && rule.def.kind !== 'stale') {
+          return reject('bad-action', `set-limits: ${rule.def.id} is a ${rule.def.kind} rule, which has no limits`);
+        }
+        if (typeof action.limits !== 'object' || action.limits === null || Array.isArray(action.limits)) {
+          return reject('bad-action', 'set-limits: needs the changed limits as an object');
+        }
+        let changed: Profile;
+        try {
+          changed = withRuleChange(this.currentProfile, rule.def.id, action.limits);
+        } catch (error) {
+          if (error instanceof ProfileError) return reject('bad-action', `set-limits: ${error.problems.join('; ')}`);
+          throw error;
+        }
+        const def = changed.rules.find((r) => r.id === rule.def.id);
+        if (def === undefined || def.kind !== rule.def.kind) return reject('bad-action', 'set-limits: the kind of a rule cannot change');
+        this.advance(t);
+        this.replaceRule(rule, def, t);
+        this.currentProfile = changed;
+        return undefined;
+      }
       case 'set-baseline': {
         const vi = action.vital === undefined ? undefined : vitalIndex(action.vital);
         if (vi === undefined || !isFiniteNumber(action.value)) {
@@ -336,6 +364,11 @@ export class SessionCore {
         return undefined;
       }
     }
+  }
+
+  /** The profile in force: the session's own, with any limit changes made during the session. */
+  get profile(): Profile {
+    return this.currentProfile;
   }
 
   /** Time passes with no other input: fires every timer due up to `t`. */
@@ -377,6 +410,23 @@ export class SessionCore {
       disabledRules: [...this.disabled.values()].map((entry) => ({ ...entry })),
       devices: [...this.devices.values()].map((device) => ({ ...device, conditions: [...device.conditions] })),
     };
+  }
+
+  /**
+   * New limits for a rule: its alarm, if open, is closed (reason 'limits-changed') and the rule starts watching
+   * afresh — a condition that still holds under the new limits raises again after its delay.
+   */
+  private replaceRule(old: RuleRuntime, def: CompiledRule, t: number): void {
+    const index = this.rules.indexOf(old);
+    const runtime = this.createRule(def, this.ruleContext);
+    // A silent source stays watched across the change: the new stale rule inherits who is bound and since when.
+    if (runtime instanceof StaleRule && old instanceof StaleRule) runtime.inherit(old);
+    this.rules[index] = runtime;
+    this.timers[this.timers.indexOf(old)] = runtime;
+    this.board.close(def.id, t, 'limits-changed');
+    if (this.disabled.has(def.id)) runtime.disable(t);
+    else if (!(runtime instanceof StaleRule)) runtime.enable(t);
+    this.route();
   }
 
   private createRule(def: CompiledRule, ctx: RuleContext): RuleRuntime {

@@ -77,7 +77,7 @@ export interface DeviceUpdate {
   conditions?: SensorCondition[];
 }
 
-export const ACTION_KINDS = ['acknowledge', 'audio-pause', 'alarm-off', 'alarm-on', 'set-baseline'] as const;
+export const ACTION_KINDS = ['acknowledge', 'audio-pause', 'alarm-off', 'alarm-on', 'set-baseline', 'set-limits'] as const;
 export type ActionKind = (typeof ACTION_KINDS)[number];
 
 /** Something a person did to the session; it is also the audit entry (who, what, when, why). */
@@ -94,6 +94,8 @@ export interface Action {
   value?: number;
   /** alarm-off needs one */
   reason?: string;
+  /** set-limits: a partial rule, merged over the rule as the profile has it (e.g. {"raise":{"when":{"value":140}}}) */
+  limits?: Record<string, unknown>;
 }
 
 /** An explicit clock tick: time passes with no other input (fires timers). */

@@ -55,6 +55,13 @@ export class StaleRule implements RuleRuntime {
     }
   }
 
+  /** Takes over another instance's bindings and silence clock (the rule's limits changed mid-session). */
+  inherit(previous: StaleRule): void {
+    for (const source of previous.sources) this.sources.add(source);
+    this.last = previous.last;
+    if (!Number.isNaN(this.last)) this.ctx.schedule(this.last + this.def.afterMs);
+  }
+
   deadline(): number {
     return this.active || Number.isNaN(this.last) ? Infinity : this.last + this.def.afterMs;
   }

@@ -194,3 +194,35 @@ test('session end clears what is active and closes everything; later samples are
   expect(h.core.sample(sample(T0 + MIN, 'hr', 70))?.reason).toBe('session-ended');
   expect(h.core.event({ type: 'event', t: T0 + MIN, event: 'note', text: 'patient asleep' })).toBeUndefined();
 });
+
+describe('limit changes for one session', () => {
+  const setLimits = (t: number, rule: string, limits: Record<string, unknown>) => ({ type: 'action' as const, t, action: 'set-limits' as const, rule, limits, by: 'dr-m' });
+
+  test('a raised limit closes the open alarm and the rule watches afresh under the new limit', () => {
+    const h = harness();
+    h.stream('hr', T0, T0 + 20 * SEC, () => 135);
+    expect(h.core.action(setLimits(T0 + 20 * SEC, 'hr-high', { raise: { when: { value: 140 } }, clear: { when: { value: 135 } } }))).toBeUndefined();
+    h.stream('hr', T0 + 20 * SEC, T0 + 60 * SEC, () => 135);
+    h.stream('hr', T0 + 60 * SEC, T0 + 80 * SEC, () => 142);
+    expect(h.trail()).toEqual(['hr-high raised@10', 'hr-high cleared@20', 'hr-high raised@70']);
+    expect(h.alarms()[1]?.reason).toBe('limits-changed');
+    expect(h.core.profile.spec.rules['hr-high']).toMatchObject({ raise: { when: { value: 140 } } });
+  });
+
+  test('a bad change is refused naming the field, and changes nothing', () => {
+    const h = harness();
+    expect(h.core.action(setLimits(T0, 'hr-high', { raise: { heldFor: 'soon' } }))?.message).toContain('rules.hr-high.raise.heldFor: must be a duration');
+    expect(h.core.action(setLimits(T0, 'device-disconnected', { priority: 'low' }))?.reason).toBe('bad-action');
+    expect(h.core.action(setLimits(T0, 'hr-high', { kind: 'stale', after: '5s' }))?.reason).toBe('bad-action');
+    h.stream('hr', T0, T0 + 15 * SEC, () => 131);
+    expect(h.trail()).toEqual(['hr-high raised@10']);
+  });
+
+  test('a stale rule keeps watching a silent source across a change of its delay', () => {
+    const h = harness();
+    h.core.sample(sample(T0, 'hr', 70));
+    h.core.action(setLimits(T0 + 5 * SEC, 'hr-stale', { after: '30s' }));
+    h.core.tick(T0 + 60 * SEC);
+    expect(h.trail()).toEqual(['hr-stale raised@30']);
+  });
+});
