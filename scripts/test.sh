@@ -15,6 +15,9 @@ if [ "${#missing[@]}" -gt 0 ]; then
     { $sudo apt-get update >/dev/null && $sudo apt-get install -y --no-install-recommends "${missing[@]}" >/dev/null; }
 fi
 
+# InfluxDB 1.x for the InfluxDB writer tests (test/influx-setup.ts starts a private server per run).
+bash scripts/influxdb.sh
+
 # Dependencies exactly as locked; skipped when node_modules already matches the lock file.
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund

@@ -1,64 +1,105 @@
-// The HTTP face of vigil (first cut): session list, session state, the recording, and the dashboard page.
-// Sign-in, the WebSocket hub and the full API arrive with the service issue; until then bind to localhost.
-import { createReadStream } from 'node:fs';
+// The vigil HTTP service: sign-in, the session API (OpenAPI at /docs), the WebSocket hub, the dashboard.
+// Composition only: each part is its own plugin or module.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import Fastify, { type FastifyInstance } from 'fastify';
-import { PRIORITY_RANK } from '../core/alarm-board.js';
-import type { LiveSession } from '../live/live-session.js';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { authPlugin, requirePermission, requireUser } from '../auth/plugin.js';
+import { can } from '../auth/permissions.js';
+import type { SessionTokens } from '../auth/session-tokens.js';
+import type { UserStore } from '../auth/user-store.js';
+import type { Vital } from '../core/types.js';
+import type { SessionManager } from '../live/session-manager.js';
 import { PACKAGE_ROOT } from '../paths.js';
+import type { InfluxWriter } from '../store/influx-writer.js';
+import { access, sessionRoutes } from './session-routes.js';
+import { wsHub } from './ws-hub.js';
 
 export interface ServerOptions {
-  sessions: ReadonlyMap<string, LiveSession>;
-  logger?: boolean | { level: string };
+  sessions: SessionManager;
+  users: UserStore;
+  tokens: SessionTokens;
+  influx?: InfluxWriter;
+  tls?: { cert: Buffer; key: Buffer };
+  logger?: FastifyServerOptions['logger'];
+  /** origins besides the service's own allowed to send state-changing requests */
+  allowedOrigins?: string[];
 }
 
-/** A one-line summary of a session for lists: highest open alarm first is what a monitor sorts by. */
-function sessionSummary(session: LiveSession) {
-  const snapshot = session.snapshot();
-  const highest = snapshot.alarms[0];
-  return {
-    id: session.id,
-    patient: session.header.session.patient,
-    room: session.header.session.room ?? null,
-    now: snapshot.now,
-    doseAt: snapshot.doseAt,
-    highestAlarm: highest === undefined ? null : { rule: highest.rule, priority: highest.priority, active: highest.active },
-  };
-}
+/** What never reaches a log line: credentials, tokens, and anything that could identify a patient. */
+export const LOG_REDACT = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'res.headers["set-cookie"]',
+  '*.password',
+  '*.token',
+  '*.csrfToken',
+  '*.patient',
+  'patient',
+];
 
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
-  // Dashboards poll every second: per-request log lines would drown what matters.
-  const app = Fastify({ logger: options.logger ?? false, disableRequestLogging: true });
+  const app = Fastify({
+    logger: options.logger ?? false,
+    // Dashboards poll and stream all day: per-request log lines would drown what matters.
+    disableRequestLogging: true,
+    bodyLimit: 256 * 1024,
+    ...(options.tls === undefined ? {} : { https: { cert: options.tls.cert, key: options.tls.key } }),
+  });
   const dashboard = await readFile(join(PACKAGE_ROOT, 'dashboard', 'index.html'), 'utf8');
 
-  app.get('/', async (_request, reply) => reply.type('text/html; charset=utf-8').send(dashboard));
-  app.get('/api/health', async () => ({ ok: true }));
-
-  app.get('/api/sessions', async () => {
-    const list = [...options.sessions.values()].map(sessionSummary);
-    const rank = (s: ReturnType<typeof sessionSummary>): number => (s.highestAlarm === null ? 0 : PRIORITY_RANK[s.highestAlarm.priority]);
-    return list.sort((a, b) => rank(b) - rank(a) || a.id.localeCompare(b.id));
+  // Bad requests get a clear message, never a stack trace; the service stays up whatever arrives.
+  app.setErrorHandler((error: { statusCode?: number; message: string; validation?: unknown }, request, reply) => {
+    const status = error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+    if (status === 500) request.log.error({ err: error }, 'request failed');
+    void reply.code(status).send({ error: status === 500 ? 'internal' : 'bad-request', message: status === 500 ? 'internal error' : error.message });
   });
 
-  app.get<{ Params: { id: string } }>(
-    '/api/sessions/:id',
-    { schema: { params: { type: 'object', properties: { id: { type: 'string', maxLength: 200 } }, required: ['id'] } } },
-    async (request, reply) => {
-      const session = options.sessions.get(request.params.id);
-      if (session === undefined) return reply.code(404).send({ error: 'no such session' });
-      return { session: session.header.session, profile: session.core.profile.name, state: session.snapshot() };
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'vigil',
+        version: '1',
+        description: 'Vital-sign monitoring for MDMA-assisted therapy sessions. A monitoring aid, not a certified medical device.',
+      },
+      components: { securitySchemes: { cookie: { type: 'apiKey', in: 'cookie', name: 'vigil_session' } } },
     },
-  );
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
 
-  app.get<{ Params: { id: string } }>('/api/sessions/:id/recording', async (request, reply) => {
-    const session = options.sessions.get(request.params.id);
-    if (session === undefined) return reply.code(404).send({ error: 'no such session' });
-    await session.flush();
-    return reply
-      .type('application/x-ndjson')
-      .header('content-disposition', `attachment; filename="${session.id}.ndjson"`)
-      .send(createReadStream(session.journalPath));
+  await app.register(authPlugin, {
+    users: options.users,
+    tokens: options.tokens,
+    secureCookie: options.tls !== undefined,
+    ...(options.allowedOrigins === undefined ? {} : { allowedOrigins: options.allowedOrigins }),
+  });
+
+  app.get('/', { schema: { hide: true } }, async (_request, reply) => reply.type('text/html; charset=utf-8').send(dashboard));
+  app.get('/api/health', { schema: { tags: ['service'] } }, async () => ({
+    ok: true,
+    sessions: options.sessions.list().length,
+    ...(options.influx === undefined ? {} : { influx: options.influx.status() }),
+  }));
+
+  const influx = options.influx;
+  await app.register(sessionRoutes, {
+    sessions: options.sessions,
+    permission: (action, sessionOf) => requirePermission(action, sessionOf),
+    signedIn: requireUser(),
+    userOf: (request) => request.user,
+    can,
+    ...(influx === undefined ? {} : { influxHistory: (id: string, vital: Vital, from: number, to: number, points: number) => influx.history(id, vital, from, to, points) }),
+  });
+
+  await app.register(wsHub, {
+    sessions: options.sessions,
+    authenticate: (request) => app.authenticateUpgrade(request),
+    canRead: (user, sessionId) => {
+      const session = options.sessions.get(sessionId);
+      return session !== undefined && can(user, 'session:read', access(session));
+    },
+    log: app.log,
   });
 
   return app;

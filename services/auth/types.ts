@@ -15,4 +15,6 @@ export interface SessionAccess {
   id: string;
   /** usernames of the therapists and medical monitors assigned to the session */
   assigned: readonly string[];
+  /** true until the session has ended: monitors may read every live session (the overview); absent = not live */
+  live?: boolean;
 }

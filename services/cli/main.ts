@@ -21,6 +21,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   replay: async () => replayCommand,
   simulate: async () => simulateCommand,
   decode: async () => (await import('./decode-command.js')).decodeCommand,
+  user: async () => (await import('./user-command.js')).userCommand,
   // The service pulls in the HTTP stack: load it only when asked for.
   serve: async () => (await import('./serve-command.js')).serveCommand,
 };

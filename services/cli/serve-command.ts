@@ -1,42 +1,70 @@
-// `vigil serve`: the monitoring service. For now it runs one simulated session live through the core,
-// journals it to the data directory (the embedded store) and serves the dashboard.
-import { mkdir } from 'node:fs/promises';
+// `vigil serve`: the monitoring service. Reads the journals back (open sessions resume), creates the first
+// admin on a fresh data directory, optionally runs a simulated session through virtual devices, and serves the
+// API, the WebSocket hub and the dashboard until SIGINT/SIGTERM — then flushes everything.
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SCENARIOS, simulateSession } from '../../devices/sim/session.js';
-import { buildServer } from '../api/server.js';
-import { DEFAULT_PROFILE, loadProfile } from '../core/profile.js';
-import type { RecordingHeader } from '../core/types.js';
-import { LiveSession } from '../live/live-session.js';
+import { buildServer, LOG_REDACT } from '../api/server.js';
+import { SessionTokens } from '../auth/session-tokens.js';
+import { UserStore } from '../auth/user-store.js';
+import type { LiveSession } from '../live/live-session.js';
+import { SessionManager, sessionInfo } from '../live/session-manager.js';
 import { runSimulatedFeed } from '../live/simulated-feed.js';
+import { ConfigError, loadSiteConfig, type SiteConfig } from '../site-config.js';
+import { InfluxWriter } from '../store/influx-writer.js';
 import { err, out, UsageError } from './io.js';
 
 const HELP = `usage: vigil serve [options]
 
-Runs the vigil service with its dashboard. Until sessions can be created over the API, it runs one
-simulated session in real time (or faster): virtual devices send the simulator's values as real BLE and
-serial frames, the adapters decode them, the core evaluates them, and the journal keeps everything.
+Runs the vigil service: the API (OpenAPI at /docs), the WebSocket hub and the dashboard.
 
-  --port <n>         HTTP port (default: $VIGIL_PORT or 8080)
-  --host <addr>      address to bind (default 127.0.0.1: there is no sign-in yet)
-  --data-dir <dir>   where session journals are kept (default: $VIGIL_DATA_DIR or ./data)
-  --scenario <name>  simulated scenario (default typical): ${SCENARIOS.map((s) => s.name).join(', ')}
-  --speed <x>        simulated minutes per minute (default 1 = real time)
+  --config <file>    site configuration (JSON, see config/site.example.json; default $VIGIL_CONFIG)
+  --port <n>         port (default 8080; $VIGIL_PORT)
+  --host <addr>      address to bind (default 127.0.0.1; $VIGIL_HOST)
+  --data-dir <dir>   journals and users (default ./data; $VIGIL_DATA_DIR)
+  --simulate <name>  run a simulated session: ${SCENARIOS.map((s) => s.name).join(', ')} (default typical), or "off"
+  --speed <x>        simulated minutes per minute (default 1)
   --seed <n>         simulation seed (default 1)
-  --profile <p>      alarm profile (default ${DEFAULT_PROFILE})
+
+Environment: VIGIL_TLS_CERT, VIGIL_TLS_KEY, VIGIL_INFLUX_URL, VIGIL_INFLUX_DATABASE, VIGIL_INFLUX_RETENTION,
+VIGIL_LOG_LEVEL, VIGIL_PROFILE. On a fresh data directory the first admin's password is generated and printed
+once. vigil is a monitoring aid, not a certified medical device.
 `;
+
+function flagsToConfig(values: Record<string, string | boolean | undefined>): Partial<SiteConfig> {
+  const overrides: Partial<SiteConfig> = {};
+  if (typeof values['port'] === 'string') {
+    const port = Number(values['port']);
+    if (!Number.isInteger(port)) throw new UsageError(`--port must be a port number, not "${values['port']}"`);
+    overrides.port = port;
+  }
+  if (typeof values['host'] === 'string') overrides.host = values['host'];
+  if (typeof values['data-dir'] === 'string') overrides.dataDir = values['data-dir'];
+  const simulate = values['simulate'];
+  if (simulate === 'off') overrides.simulate = false;
+  else if (typeof simulate === 'string' || values['speed'] !== undefined || values['seed'] !== undefined) {
+    const speed = values['speed'] === undefined ? 1 : Number(values['speed']);
+    const seed = values['seed'] === undefined ? 1 : Number(values['seed']);
+    if (!(speed > 0)) throw new UsageError(`--speed must be a positive number, not "${String(values['speed'])}"`);
+    if (!Number.isInteger(seed)) throw new UsageError(`--seed must be an integer, not "${String(values['seed'])}"`);
+    overrides.simulate = { scenario: typeof simulate === 'string' ? simulate : 'typical', speed, seed };
+  }
+  return overrides;
+}
 
 export async function serveCommand(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
     options: {
+      config: { type: 'string' },
       port: { type: 'string' },
-      host: { type: 'string', default: '127.0.0.1' },
+      host: { type: 'string' },
       'data-dir': { type: 'string' },
-      scenario: { type: 'string', default: 'typical' },
-      speed: { type: 'string', default: '1' },
-      seed: { type: 'string', default: '1' },
-      profile: { type: 'string', default: DEFAULT_PROFILE },
+      simulate: { type: 'string' },
+      scenario: { type: 'string' },
+      speed: { type: 'string' },
+      seed: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -44,33 +72,72 @@ export async function serveCommand(args: string[]): Promise<number> {
     await out(HELP);
     return 0;
   }
-  const port = Number(values.port ?? process.env['VIGIL_PORT'] ?? 8080);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a port number, not "${values.port}"`);
-  const speed = Number(values.speed);
-  if (!(speed > 0)) throw new UsageError(`--speed must be a positive number, not "${values.speed}"`);
-  const seed = Number(values.seed);
-  if (!Number.isInteger(seed)) throw new UsageError(`--seed must be an integer, not "${values.seed}"`);
-  if (!SCENARIOS.some((s) => s.name === values.scenario)) throw new UsageError(`unknown scenario "${values.scenario}"`);
-  const profile = loadProfile(values.profile);
-  const dataDir = resolve(values['data-dir'] ?? process.env['VIGIL_DATA_DIR'] ?? 'data');
-  await mkdir(join(dataDir, 'sessions'), { recursive: true });
+  let config: SiteConfig;
+  try {
+    config = loadSiteConfig({ ...(values.config === undefined ? {} : { file: values.config }), overrides: flagsToConfig({ ...values, simulate: values.simulate ?? values.scenario }) });
+  } catch (error) {
+    if (error instanceof ConfigError) throw new UsageError(error.message);
+    throw error;
+  }
+  if (config.simulate !== false && !SCENARIOS.some((s) => s.name === (config.simulate as { scenario: string }).scenario)) {
+    throw new UsageError(`unknown scenario "${config.simulate.scenario}"`);
+  }
+  const dataDir = resolve(config.dataDir);
+  const tls = config.tls === undefined ? undefined : { cert: readFileSync(config.tls.cert), key: readFileSync(config.tls.key) };
 
-  const start = Date.now();
-  const lines = simulateSession({ scenario: values.scenario, seed, start, sessionId: `sim-${new Date(start).toISOString().replace(/[:.]/g, '-')}` });
-  const first = lines.next();
-  if (first.done === true || first.value.type !== 'header') throw new Error('the simulator did not start with a header');
-  const header: RecordingHeader = { ...first.value, session: { ...first.value.session, profile: profile.name } };
-  const session = await LiveSession.open({ header, profile, journalPath: join(dataDir, 'sessions', `${header.session.id}.ndjson`) });
-  const sessions = new Map([[session.id, session]]);
+  const users = await UserStore.open(dataDir);
+  const firstAdmin = await users.ensureFirstAdmin();
+  const tokens = await SessionTokens.open({ file: join(dataDir, 'signins.json') });
+  const logger = { level: config.logLevel, redact: LOG_REDACT };
 
-  const app = await buildServer({ sessions, logger: { level: process.env['VIGIL_LOG_LEVEL'] ?? 'info' } });
-  const address = await app.listen({ port, host: values.host });
-  await out(`vigil listening on ${address.replace('127.0.0.1', 'localhost')} — simulated session ${session.id} (${values.scenario}, ${speed}×), journal ${session.journalPath}\n`);
+  let sessions: SessionManager | undefined;
+  const influx =
+    config.influx === undefined
+      ? undefined
+      : new InfluxWriter({
+          url: config.influx.url,
+          database: config.influx.database,
+          ...(config.influx.retention === undefined ? {} : { retentionPolicy: { name: 'vigil', duration: config.influx.retention } }),
+          journalPath: (id) => sessions?.get(id)?.journalPath,
+        });
+  sessions = new SessionManager({
+    dataDir,
+    onSession: (session) => {
+      if (influx !== undefined) session.subscribe((line) => influx.write(session.id, line));
+    },
+  });
+  const restored = await sessions.restoreAll();
+
+  const app = await buildServer({ sessions, users, tokens, ...(influx === undefined ? {} : { influx }), ...(tls === undefined ? {} : { tls }), logger });
+  for (const failure of restored.failed) app.log.error({ file: failure.file, error: failure.error }, 'journal could not be restored');
+  app.log.info({ sessions: restored.restored.length }, 'journals read back');
+
+  // A simulated session restored from an earlier run has lost its feed: end it, so nobody takes it for live.
+  for (const session of sessions.list()) {
+    if (sessionInfo(session).simulated === true && session.phase !== 'ended') {
+      await session.act({ type: 'event', t: session.clock(), event: 'session-end', text: 'simulation stopped with the service' });
+    }
+  }
 
   const stop = new AbortController();
-  const feeding = runSimulatedFeed(session, lines, speed, stop.signal).catch((error: unknown) => {
-    if (!stop.signal.aborted) err(`vigil serve: the simulated feed stopped: ${String(error)}`);
-  });
+  let feeding: Promise<void> = Promise.resolve();
+  let simulated: LiveSession | undefined;
+  if (config.simulate !== false) {
+    const { scenario, speed = 1, seed = 1 } = config.simulate;
+    simulated = await sessions.create({ patient: `SIM-${String(seed).padStart(3, '0')}`, room: 'simulation', therapists: [firstAdmin?.username ?? 'admin'], simulated: true });
+    const lines = simulateSession({ scenario, seed, start: Date.now(), sessionId: simulated.id });
+    feeding = runSimulatedFeed(simulated, lines, speed, stop.signal).catch((error: unknown) => {
+      if (!stop.signal.aborted) app.log.error({ err: error }, 'the simulated feed stopped');
+    });
+  }
+
+  const address = await app.listen({ port: config.port, host: config.host });
+  const url = address.replace('127.0.0.1', 'localhost').replace('[::1]', 'localhost');
+  await out(`vigil listening on ${url}${simulated === undefined ? '' : ` — simulated session ${simulated.id} (${(config.simulate as { scenario: string }).scenario})`}\n`);
+  if (firstAdmin !== undefined) {
+    await out(`first sign-in: user "${firstAdmin.username}", password ${firstAdmin.password}\n  (shown once; add staff with \`vigil user add <name> --role therapist\`)\n`);
+  }
+  if (influx !== undefined) await out(`InfluxDB: ${config.influx?.url} database ${config.influx?.database}\n`);
 
   await new Promise<void>((resolveSignal) => {
     process.once('SIGINT', () => resolveSignal());
@@ -79,6 +146,8 @@ export async function serveCommand(args: string[]): Promise<number> {
   stop.abort();
   await feeding;
   await app.close();
-  await session.close(); // flushes the journal
+  await sessions.closeAll(); // flushes every journal
+  await influx?.close();
+  err('vigil stopped; journals flushed');
   return 0;
 }

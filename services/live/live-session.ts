@@ -1,10 +1,18 @@
 // A live session: every input is journalled first, then fed to the core; the core's outputs are journalled
-// and handed to listeners. A timer ticks the core when its next deadline is due, so alarms whose condition
-// delay runs out between inputs are raised on time.
+// and handed to listeners. The journal is the source of truth: a restarted service reads it back through the
+// same core, so open alarms, acknowledgements and baselines come back as they were and nothing re-alarms.
 import type { Profile } from '../core/profile.js';
 import { SessionCore, type SessionSnapshot } from '../core/session-core.js';
-import type { CoreInput, CoreOutput, RawFrame, RecordingHeader, Rejection } from '../core/types.js';
+import type { CoreInput, RawFrame, RecordingHeader, RecordingLine, Rejection } from '../core/types.js';
+import { readRecording, type RecordingIssue } from '../store/recording-reader.js';
 import { openRecordingWriter, type RecordingWriter } from '../store/recording-writer.js';
+import { VITAL_INDEX } from '../core/vital-state.js';
+import { TrendBuffer } from './trend-buffer.js';
+
+export type SessionPhase = 'created' | 'live' | 'ended';
+
+/** The session part of a journal header: who, where, under which profile. */
+export type SessionInfo = RecordingHeader['session'];
 
 export interface LiveSessionOptions {
   header: RecordingHeader;
@@ -17,41 +25,89 @@ export interface LiveSessionOptions {
   clock?: () => number;
 }
 
-export type SessionListener = (output: CoreOutput) => void;
+export type SessionListener = (line: RecordingLine) => void;
+
+function isInput(line: RecordingLine): line is CoreInput {
+  return line.type === 'sample' || line.type === 'event' || line.type === 'device' || line.type === 'action' || line.type === 'tick';
+}
 
 export class LiveSession {
   readonly core: SessionCore;
+  readonly trends = new TrendBuffer();
   private readonly listeners = new Set<SessionListener>();
   private timer: NodeJS.Timeout | undefined;
-  private closed = false;
+  private journal: RecordingWriter | undefined;
+  /** while the journal is read back, the core's outputs are already in it: neither journal nor broadcast them */
+  private restoring = false;
+  private phaseNow: SessionPhase = 'created';
 
   private constructor(
     readonly header: RecordingHeader,
-    private readonly journal: RecordingWriter,
     private readonly options: LiveSessionOptions,
   ) {
     this.core = new SessionCore(options.profile, (output) => {
-      this.journal.append(output);
-      for (const listener of this.listeners) listener(output);
+      if (this.restoring) return;
+      this.append(output);
+      // An alarm transition must survive a crash: commit it now rather than at the next group commit.
+      if (output.type === 'alarm') void this.journal?.flush().catch(() => {});
     });
   }
 
+  /** A new session: its journal starts with the header. */
   static async open(options: LiveSessionOptions): Promise<LiveSession> {
-    const journal = await openRecordingWriter(options.journalPath, options.header);
-    return new LiveSession(options.header, journal, options);
+    const session = new LiveSession(options.header, options);
+    session.journal = await openRecordingWriter(options.journalPath, options.header);
+    return session;
+  }
+
+  /**
+   * Reads a journal back through the core. An ended session stays read-only (no writer); an open one
+   * resumes appending. Corrupt lines are reported and skipped.
+   */
+  static async restore(
+    journalPath: string,
+    header: RecordingHeader,
+    profile: Profile,
+    options: { clock?: () => number; onIssue?: (issue: RecordingIssue) => void } = {},
+  ): Promise<LiveSession> {
+    const session = new LiveSession(header, { header, profile, journalPath, ...(options.clock === undefined ? {} : { clock: options.clock }) });
+    session.restoring = true;
+    for await (const batch of readRecording(journalPath, options.onIssue === undefined ? {} : { onIssue: options.onIssue })) {
+      for (const { line } of batch) {
+        if (isInput(line)) {
+          if (session.core.input(line) === undefined) session.observe(line);
+        }
+      }
+    }
+    session.restoring = false;
+    if (session.phaseNow !== 'ended') session.journal = await openRecordingWriter(journalPath);
+    session.armTimer();
+    return session;
   }
 
   get id(): string {
     return this.header.session.id;
   }
 
-  subscribe(listener: SessionListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+  get info(): SessionInfo {
+    return this.header.session;
+  }
+
+  get phase(): SessionPhase {
+    return this.phaseNow;
+  }
+
+  get journalPath(): string {
+    return this.options.journalPath;
   }
 
   get now(): number {
     return this.core.now;
+  }
+
+  /** The session's clock for stamping live data: the wall clock, never behind the session's own time. */
+  clock(): number {
+    return Math.max(this.options.clock?.() ?? Date.now(), this.core.now);
   }
 
   nextDeadline(): number {
@@ -63,37 +119,78 @@ export class LiveSession {
     this.armTimer();
   }
 
+  /** Every line journalled from now on (raw frames excepted). */
+  subscribe(listener: SessionListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
   /** Journals the input (even one the core refuses: nothing received is lost), then feeds the core. */
   input(input: CoreInput): Rejection | undefined {
-    if (this.closed) return { reason: 'session-ended', message: 'the session is closed' };
-    this.journal.append(input);
+    if (this.journal === undefined) return { reason: 'session-ended', message: 'the session has ended' };
+    this.append(input);
     const rejection = this.core.input(input);
+    if (rejection === undefined) this.observe(input);
     this.armTimer();
+    return rejection;
+  }
+
+  /**
+   * A person's action or event: journalled and committed to disk before this resolves, so an acknowledgement
+   * the API confirmed survives a crash.
+   */
+  async act(input: CoreInput): Promise<Rejection | undefined> {
+    const rejection = this.input(input);
+    await this.journal?.flush();
     return rejection;
   }
 
   /** Journals a raw device frame (not an input of the core). */
   record(line: RawFrame): void {
-    if (!this.closed) this.journal.append(line);
+    this.journal?.append(line);
   }
 
   snapshot(): SessionSnapshot {
     return this.core.snapshot();
   }
 
+  trend(points: number): Record<string, Array<[number, number]>> {
+    return this.trends.trend(points);
+  }
+
   /** The journal as written so far (flushed first). */
   async flush(): Promise<void> {
-    await this.journal.flush();
+    await this.journal?.flush();
   }
 
-  get journalPath(): string {
-    return this.options.journalPath;
-  }
-
+  /** Stops the timer and closes the journal (flushing it); the session can be restored from it later. */
   async close(): Promise<void> {
-    this.closed = true;
     if (this.timer !== undefined) clearTimeout(this.timer);
-    await this.journal.close();
+    this.timer = undefined;
+    const journal = this.journal;
+    this.journal = undefined;
+    await journal?.close();
+  }
+
+  private append(line: RecordingLine): void {
+    this.journal?.append(line);
+    for (const listener of this.listeners) listener(line);
+  }
+
+  /** Keeps what the session shows beyond the core's own state: its phase and the trend. */
+  private observe(input: CoreInput): void {
+    if (input.type === 'sample') {
+      // Only what the core accepted, in its canonical unit (artifacts never reach the trend).
+      const i = VITAL_INDEX[input.vital];
+      if (this.core.state.latestT[i] === input.t) this.trends.add(input.vital, input.t, this.core.state.latest[i] as number);
+    }
+    else if (input.type === 'event') {
+      if (input.event === 'session-start' && this.phaseNow === 'created') this.phaseNow = 'live';
+      else if (input.event === 'session-end') {
+        this.phaseNow = 'ended';
+        if (!this.restoring) void this.close();
+      }
+    }
   }
 
   private armTimer(): void {
@@ -101,11 +198,12 @@ export class LiveSession {
     this.timer = undefined;
     const clock = this.options.clock;
     const due = this.core.nextDeadline();
-    if (clock === undefined || !Number.isFinite(due) || this.closed) return;
+    if (clock === undefined || !Number.isFinite(due) || this.journal === undefined || this.restoring) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      this.core.tick(Math.max(clock(), this.core.now));
+      this.core.tick(this.clock());
       this.armTimer();
     }, Math.min(Math.max(0, due - clock()), 2 ** 31 - 1));
+    this.timer.unref();
   }
 }

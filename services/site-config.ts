@@ -1,0 +1,103 @@
+// The site configuration of `vigil serve`: defaults ← a JSON file ← environment variables ← flags, validated
+// at start-up against config/schemas/site.schema.json with messages that name the bad key (and its source).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Ajv } from 'ajv';
+import { CONFIG_DIR } from './paths.js';
+
+export interface SiteConfig {
+  port: number;
+  host: string;
+  dataDir: string;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  profile: string;
+  tls?: { cert: string; key: string };
+  influx?: { url: string; database: string; retention?: string };
+  simulate: false | { scenario: string; speed?: number; seed?: number };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  ${problems.join('\n  ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export const DEFAULT_CONFIG: SiteConfig = {
+  port: 8080,
+  // Loopback unless told otherwise: a monitor on a clinic network is exposed on purpose, never by default.
+  host: '127.0.0.1',
+  dataDir: 'data',
+  logLevel: 'info',
+  profile: 'mdma-session',
+  simulate: { scenario: 'typical', speed: 1, seed: 1 },
+};
+
+/** Environment variable → config key, and how to read its text. */
+const ENV: ReadonlyArray<[string, (config: Record<string, unknown>, value: string) => void]> = [
+  ['VIGIL_PORT', (c, v) => (c['port'] = /^\d+$/.test(v) ? Number(v) : v)],
+  ['VIGIL_HOST', (c, v) => (c['host'] = v)],
+  ['VIGIL_DATA_DIR', (c, v) => (c['dataDir'] = v)],
+  ['VIGIL_LOG_LEVEL', (c, v) => (c['logLevel'] = v)],
+  ['VIGIL_PROFILE', (c, v) => (c['profile'] = v)],
+  ['VIGIL_TLS_CERT', (c, v) => (c['tls'] = { ...(c['tls'] as object | undefined), cert: v })],
+  ['VIGIL_TLS_KEY', (c, v) => (c['tls'] = { ...(c['tls'] as object | undefined), key: v })],
+  ['VIGIL_INFLUX_URL', (c, v) => (c['influx'] = { ...(c['influx'] as object | undefined), url: v })],
+  ['VIGIL_INFLUX_DATABASE', (c, v) => (c['influx'] = { ...(c['influx'] as object | undefined), database: v })],
+  ['VIGIL_INFLUX_RETENTION', (c, v) => (c['influx'] = { ...(c['influx'] as object | undefined), retention: v })],
+  ['VIGIL_SIMULATE', (c, v) => (c['simulate'] = v === 'off' || v === 'false' ? false : { ...(typeof c['simulate'] === 'object' ? c['simulate'] : {}), scenario: v })],
+];
+
+/** Which source set each key, so an error can say where to look. */
+function sources(file: string | undefined, fileConfig: Record<string, unknown>, env: NodeJS.ProcessEnv): Map<string, string> {
+  const from = new Map<string, string>();
+  for (const key of Object.keys(fileConfig)) from.set(key, file ?? 'the config file');
+  for (const [name, apply] of ENV) {
+    const value = env[name];
+    if (value === undefined) continue;
+    const probe: Record<string, unknown> = {};
+    apply(probe, value);
+    for (const key of Object.keys(probe)) from.set(key, `${name}`);
+  }
+  return from;
+}
+
+export function loadSiteConfig(options: { file?: string; env?: NodeJS.ProcessEnv; overrides?: Partial<SiteConfig> } = {}): SiteConfig {
+  const env = options.env ?? process.env;
+  const file = options.file ?? (env['VIGIL_CONFIG'] === '' ? undefined : env['VIGIL_CONFIG']);
+  let fileConfig: Record<string, unknown> = {};
+  if (file !== undefined) {
+    try {
+      const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'));
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('must be a JSON object');
+      fileConfig = parsed as Record<string, unknown>;
+    } catch (error) {
+      throw new ConfigError([`${file}: ${error instanceof Error ? error.message : String(error)}`]);
+    }
+  }
+  const merged: Record<string, unknown> = { ...DEFAULT_CONFIG, ...fileConfig };
+  for (const [name, apply] of ENV) {
+    const value = env[name];
+    if (value !== undefined) apply(merged, value);
+  }
+  for (const [key, value] of Object.entries(options.overrides ?? {})) if (value !== undefined) merged[key] = value;
+
+  const schema: unknown = JSON.parse(readFileSync(join(CONFIG_DIR, 'schemas', 'site.schema.json'), 'utf8'));
+  const validate = new Ajv({ allErrors: true, strict: false }).compile(schema as object);
+  if (!validate(merged)) {
+    const from = sources(file, fileConfig, env);
+    const problems = new Map<string, string>();
+    for (const error of validate.errors ?? []) {
+      if (error.keyword === 'oneOf' || error.keyword === 'if') continue;
+      let path = error.instancePath.slice(1).replace(/\//g, '.');
+      if (error.keyword === 'additionalProperties') path = [path, String((error.params as { additionalProperty?: unknown }).additionalProperty)].filter(Boolean).join('.');
+      if (error.keyword === 'required') path = [path, String((error.params as { missingProperty?: unknown }).missingProperty)].filter(Boolean).join('.');
+      const top = path.split('.')[0] ?? path;
+      const where = from.get(top);
+      const message = error.keyword === 'additionalProperties' ? 'is not a known key' : error.keyword === 'required' ? 'is required' : (error.message ?? 'is invalid');
+      if (!problems.has(path)) problems.set(path, `${path}: ${message}${where === undefined ? '' : ` (set by ${where})`}`);
+    }
+    throw new ConfigError([...problems.values()]);
+  }
+  return merged as unknown as SiteConfig;
+}
