@@ -45,6 +45,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     // Dashboards poll and stream all day: per-request log lines would drown what matters.
     disableRequestLogging: true,
     bodyLimit: 256 * 1024,
+    // A body with a field the schema does not know is refused, not silently trimmed.
+    ajv: { customOptions: { removeAdditional: false } },
     ...(options.tls === undefined ? {} : { https: { cert: options.tls.cert, key: options.tls.key } }),
   });
   const dashboard = await readFile(join(PACKAGE_ROOT, 'dashboard', 'index.html'), 'utf8');

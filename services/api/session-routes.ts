@@ -36,7 +36,7 @@ const VITAL_SCHEMA = { type: 'string', enum: [...VITALS] } as const;
 const ID_PARAMS = { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 64 } } } as const;
 
 export function access(session: LiveSession): SessionAccess {
-  return { id: session.id, assigned: assignedTo(session) };
+  return { id: session.id, assigned: assignedTo(session), live: session.phase !== 'ended' };
 }
 
 /** A session as lists show it: enough to sort by severity and open it. */

@@ -3,7 +3,7 @@
 // confirmation for. Its listener runs inside the live session's journal path, so it never throws.
 import type { RecordingLine } from '../core/types.js';
 import type { HubSession } from './hub-types.js';
-import { isHubLine, type HubLineType, type LineMessage } from './ws-protocol.js';
+import { isHubLine, type HubLine, type HubLineType } from './ws-protocol.js';
 import { SeqRing } from './ws-ring.js';
 
 /** A numbered message, serialised once and shared by every connection of the session. */
@@ -32,12 +32,12 @@ export interface ChannelOptions {
 
 export type ConfirmResult = 'first' | 'again' | 'unknown';
 
-export class SessionChannel {
+export class SessionChannel<S extends ChannelSubscriber = ChannelSubscriber> {
   private seqNow: number;
   private readonly recent: SeqRing<Outgoing>;
   /** alarms outlive the general buffer: a client back from a long gap still gets every alarm transition */
   private readonly alarms: SeqRing<Outgoing>;
-  readonly subscribers = new Set<ChannelSubscriber>();
+  readonly subscribers = new Set<S>();
   /** per user: alarms sent to a connection that closed before the user confirmed them */
   private readonly owed = new Map<string, Set<number>>();
   /** per buffered alarm: users who confirmed it (onConfirm is called once per user and alarm) */
@@ -67,7 +67,7 @@ export class SessionChannel {
     try {
       if (!isHubLine(line)) return;
       const seq = ++this.seqNow;
-      const message = { type: line.type, seq, session: this.id, line } as LineMessage;
+      const message: { type: HubLineType; seq: number; session: string; line: HubLine } = { type: line.type, seq, session: this.id, line };
       const entry: Outgoing = {
         seq,
         session: this.id,

@@ -50,7 +50,7 @@ export class HubConnection {
   /** cleared at each ping, set again by the pong */
   alive = true;
   /** the sessions this connection follows, by id (the hub adds and removes them) */
-  readonly channels = new Map<string, SessionChannel>();
+  readonly channels = new Map<string, SessionChannel<HubConnection>>();
   private readonly pending = new Map<string, PendingAlarm>();
   /** samples held back while the socket is backed up: the latest per session and vital */
   private readonly held = new Map<string, Outgoing>();
@@ -63,6 +63,8 @@ export class HubConnection {
     readonly user: User,
     /** session=*: follows every session the user may read, including ones that start later */
     readonly followsAll: boolean,
+    /** trend points per vital in snapshots, as the client asked */
+    readonly points: number,
     private readonly limits: ConnectionLimits,
     private readonly events: ConnectionEvents,
     private readonly log: FastifyBaseLogger,

@@ -43,7 +43,7 @@ class Hub {
   /** changes with every start, so a client's seqs from an earlier run are never mistaken for ours */
   readonly epoch = randomBytes(6).toString('base64url');
   readonly admissions = new WeakMap<FastifyRequest, Admission>();
-  private readonly channels = new Map<string, SessionChannel>();
+  private readonly channels = new Map<string, SessionChannel<HubConnection>>();
   /** the last seq of sessions whose channel was dropped: a returning session keeps counting up */
   private readonly lastSeq = new Map<string, number>();
   private readonly connections = new Set<HubConnection>();
@@ -120,7 +120,7 @@ class Hub {
     }
     const { user, query } = admission;
     const followsAll = query.session === ALL_SESSIONS;
-    const connection = new HubConnection(socket, user, followsAll, this.limits, this, this.log, this.clock);
+    const connection = new HubConnection(socket, user, followsAll, query.points, this.limits, this, this.log, this.clock);
     this.connections.add(connection);
     socket.on('message', (data, isBinary) => connection.receive(data, isBinary));
     socket.on('pong', () => {
@@ -156,12 +156,13 @@ class Hub {
    * Starts a connection on a session: a snapshot or the messages it missed, then any alarm its user has not
    * confirmed, then live messages. All synchronous, so no message of the session can slip in between.
    */
-  private follow(connection: HubConnection, session: HubSession, query: HubQuery | undefined, fresh: SnapshotReason): void {
+  private follow(connection: HubConnection, session: HubSession, query: HubQuery | undefined, fresh: 'connect' | 'added'): void {
+    if (connection.detached) return; // cut off meanwhile: it must not join another session's subscribers
     const channel = this.channelFor(session);
     channel.subscribers.add(connection);
     connection.channels.set(channel.id, channel);
     const since = query?.since.get(channel.id);
-    const points = query?.points ?? this.limits.defaultPoints;
+    const points = connection.points;
     let entries: Outgoing[] = [];
     if (since === undefined) {
       this.snapshot(connection, channel, points, fresh);
@@ -184,25 +185,22 @@ class Hub {
     for (const entry of entries) connection.deliver(entry);
   }
 
-  private snapshot(connection: HubConnection, channel: SessionChannel, points: number, reason: SnapshotReason): void {
-    let state: unknown;
-    let trend: Record<string, Array<[number, number]>> = {};
+  private snapshot(connection: HubConnection, channel: SessionChannel<HubConnection>, points: number, reason: SnapshotReason): void {
     try {
-      state = channel.session.snapshot();
-      if (points > 0) trend = channel.session.trend(points);
+      const state = channel.session.snapshot();
+      const trend = points > 0 ? channel.session.trend(points) : {};
+      connection.send({ type: 'snapshot', session: channel.id, seq: channel.seq, epoch: this.epoch, reason, state, trend });
     } catch (error) {
       this.log.error({ err: error, session: channel.id }, 'ws: session snapshot failed');
       connection.send({ type: 'error', code: 'unavailable', message: `the state of session ${channel.id} is unavailable` });
-      return;
     }
-    connection.send({ type: 'snapshot', session: channel.id, seq: channel.seq, epoch: this.epoch, reason, state, trend });
   }
 
-  private channelFor(session: HubSession): SessionChannel {
+  private channelFor(session: HubSession): SessionChannel<HubConnection> {
     const existing = this.channels.get(session.id);
     if (existing !== undefined && existing.session === session) return existing;
     if (existing !== undefined) this.drop(existing); // the same id, a new session object: start over
-    const channel = new SessionChannel(session, {
+    const channel = new SessionChannel<HubConnection>(session, {
       ringSize: this.limits.ringSize,
       alarmRingSize: this.limits.alarmRingSize,
       startSeq: this.lastSeq.get(session.id) ?? 0,
@@ -213,11 +211,10 @@ class Hub {
   }
 
   /** A session is gone: tell its followers; a connection that followed only it is closed. */
-  private drop(channel: SessionChannel): void {
+  private drop(channel: SessionChannel<HubConnection>): void {
     this.channels.delete(channel.id);
     this.lastSeq.set(channel.id, channel.seq);
     for (const subscriber of channel.subscribers) {
-      if (!(subscriber instanceof HubConnection)) continue;
       subscriber.channels.delete(channel.id);
       subscriber.send({ type: 'removed', session: channel.id });
       if (!subscriber.followsAll) subscriber.end(CLOSE.sessionRemoved, 'session removed');

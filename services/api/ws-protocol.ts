@@ -29,8 +29,10 @@
 //   - everything else goes out in seq order.
 //
 // Client → server: { type: 'confirm', seq, session? } | { type: 'ping', id? } (answered by pong).
-// Bad JSON, an unknown type or a message over maxMessageBytes gets an `error`; the connection stays up.
+// Bad JSON, an unknown type, wrong fields, a binary frame or a message over maxMessageBytes gets an `error`;
+// the connection stays up. Only a frame over maxFrameBytes closes it (1009): ws must buffer a frame whole.
 //
+// Liveness: the server pings every heartbeatMs and terminates a connection that missed the previous pong.
 // Close codes: see CLOSE below.
 import type {
   AlarmTransition,

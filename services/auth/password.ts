@@ -80,16 +80,16 @@ const isInt = (value: unknown, min: number, max: number): value is number =>
 /** Checks a hash read from disk; the bounds keep a tampered file from asking for gigabytes. */
 export function isPasswordHash(value: unknown): value is PasswordHash {
   if (typeof value !== 'object' || value === null) return false;
-  const v = value as Record<string, unknown>;
+  const { algorithm, N, r, p, keyLength, salt, hash } = value as Record<string, unknown>;
   return (
-    v['algorithm'] === 'scrypt' &&
-    isInt(v['N'], 2 ** 10, 2 ** 20) &&
-    ((v['N'] as number) & ((v['N'] as number) - 1)) === 0 &&
-    isInt(v['r'], 1, 32) &&
-    isInt(v['p'], 1, 16) &&
-    isInt(v['keyLength'], 16, 128) &&
-    typeof v['salt'] === 'string' &&
-    typeof v['hash'] === 'string' &&
-    Buffer.from(v['hash'], 'base64').length === v['keyLength']
+    algorithm === 'scrypt' &&
+    isInt(N, 2 ** 10, 2 ** 20) &&
+    (N & (N - 1)) === 0 &&
+    isInt(r, 1, 32) &&
+    isInt(p, 1, 16) &&
+    isInt(keyLength, 16, 128) &&
+    typeof salt === 'string' &&
+    typeof hash === 'string' &&
+    Buffer.from(hash, 'base64').length === keyLength
   );
 }

@@ -97,7 +97,7 @@ async function registerAuth(app: FastifyInstance, options: AuthPluginOptions): P
   // Another plugin may already have brought @fastify/cookie; registering it twice is an error.
   if (!app.hasDecorator('parseCookie')) await app.register(fastifyCookie);
 
-  /** An Authorization header, when present, is the only credential looked at: it cannot be sent cross-site. */
+  /** A Bearer Authorization header, when present, is the only credential looked at: pages cannot send one cross-site. */
   function credentialsOf(headers: IncomingHttpHeaders): Credentials | undefined {
     const bearer = bearerToken(headers);
     if (bearer !== undefined) return { token: bearer, via: 'bearer' };

@@ -59,6 +59,7 @@ export async function startServer(options: TestServerOptions = {}): Promise<Test
     ...(options.loginLimit === undefined ? {} : { loginLimit: options.loginLimit }),
   });
   app.post('/api/echo', { preHandler: requireUser() }, async (request) => ({ by: request.user?.username }));
+  app.get('/api/whoami', async (request) => ({ user: request.user?.username ?? null }));
   app.get<{ Params: { id: string } }>(
     '/api/sessions/:id',
     { preHandler: requirePermission<{ Params: { id: string } }>('session:read', (request) => SESSIONS.get(request.params.id)) },

@@ -1,5 +1,7 @@
 // The auth plugin over real HTTP: sign-in and its cookie, /api/me, rate limiting, CSRF and Origin checks,
 // bearer tokens, route guards (401/403/404), sign-out, expiry, and the WebSocket upgrade check.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { login, PASSWORD, signIn, startServer, type TestServer } from './helpers.js';
 
@@ -31,6 +33,7 @@ describe('sign-in', () => {
     expect(cookie).toMatch(/; SameSite=Strict/i);
     expect(cookie).toMatch(/; Path=\//i);
     expect(cookie).not.toMatch(/; Secure/i);
+    expect(response.headers.get('cache-control')).toBe('no-store');
     // The password never comes back.
     expect(JSON.stringify(body)).not.toContain(PASSWORD);
   });
@@ -229,6 +232,18 @@ describe('sign-out and the end of sign-ins', () => {
     }
   });
 
+  test('a users file damaged while running keeps the last good accounts (and sign-ins) working', async () => {
+    const own = await startServer({ accounts: { 't.weber': ['therapist'] } });
+    try {
+      const session = await signIn(own.base, 't.weber');
+      writeFileSync(join(own.dataDir, 'users.json'), '{ not json');
+      const me = await fetch(`${own.base}/api/me`, { headers: { cookie: session.cookie } });
+      expect(me.status).toBe(200);
+    } finally {
+      await own.close();
+    }
+  });
+
   test('sign-ins expire after the idle timeout', async () => {
     let now = 1_767_225_600_000;
     const own = await startServer({ tokens: { now: () => now, idleTimeoutMs: 60_000, maxAgeMs: 600_000 }, accounts: { 't.weber': ['therapist'] } });
@@ -257,5 +272,16 @@ describe('authenticateUpgrade (WebSocket hub)', () => {
     expect(upgrade({ headers: { host, authorization: `Bearer ${session.token}` }, url: '/ws' })?.username).toBe('m.okafor');
     expect(upgrade({ headers: { host }, url: '/ws?token=nonsense' })).toBeUndefined();
     expect(upgrade({ headers: { host }, url: '/ws' })).toBeUndefined();
+  });
+
+  test('request.user on a WebSocket handshake (a GET) follows the same rule: no cookie from a foreign page', async () => {
+    const session = await signIn(server.base, 'm.okafor');
+    const handshake = async (headers: Record<string, string>, url = '/api/whoami'): Promise<unknown> =>
+      // inject: fetch cannot send Upgrade headers; the hook under test is the same either way.
+      (await server.app.inject({ method: 'GET', url, headers: { upgrade: 'websocket', connection: 'Upgrade', ...headers } })).json();
+    const host = new URL(server.base).host;
+    expect(await handshake({ host, origin: server.base, cookie: session.cookie })).toEqual({ user: 'm.okafor' });
+    expect(await handshake({ host, origin: 'https://evil.example', cookie: session.cookie })).toEqual({ user: null });
+    expect(await handshake({ host }, `/api/whoami?token=${session.token}`)).toEqual({ user: 'm.okafor' });
   });
 });

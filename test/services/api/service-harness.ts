@@ -1,0 +1,63 @@
+// The real service in process, listening on a real port: users of every role, sign-in over HTTP, a session.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { buildServer } from '../../../services/api/server.js';
+import { SessionTokens } from '../../../services/auth/session-tokens.js';
+import type { Role } from '../../../services/auth/types.js';
+import { UserStore } from '../../../services/auth/user-store.js';
+import { SessionManager } from '../../../services/live/session-manager.js';
+
+export const PASSWORD = 'correct horse battery staple';
+
+export interface Client {
+  cookie: string;
+  csrf: string;
+}
+
+export interface ServiceHarness {
+  app: FastifyInstance;
+  base: string;
+  sessions: SessionManager;
+  dataDir: string;
+  signIn(username: string): Promise<Client>;
+  request(client: Client | undefined, method: string, path: string, body?: unknown): Promise<Response>;
+  close(): Promise<void>;
+}
+
+export async function startService(users: Array<[string, Role[]]>): Promise<ServiceHarness> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'vigil-service-'));
+  const store = await UserStore.open(dataDir);
+  for (const [username, roles] of users) await store.add(username, PASSWORD, roles);
+  const sessions = new SessionManager({ dataDir });
+  const app = await buildServer({ sessions, users: store, tokens: new SessionTokens() });
+  const base = await app.listen({ port: 0, host: '127.0.0.1' });
+  const request = (client: Client | undefined, method: string, path: string, body?: unknown): Promise<Response> => {
+    const headers: Record<string, string> = {};
+    if (client !== undefined) {
+      headers['cookie'] = client.cookie;
+      headers['x-vigil-csrf'] = client.csrf;
+    }
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    return fetch(`${base}${path}`, { method, headers, ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }) });
+  };
+  return {
+    app,
+    base,
+    sessions,
+    dataDir,
+    request,
+    async signIn(username) {
+      const response = await request(undefined, 'POST', '/api/login', { username, password: PASSWORD });
+      if (response.status !== 200) throw new Error(`sign-in of ${username} failed: ${response.status}`);
+      const { csrfToken } = (await response.json()) as { csrfToken: string };
+      return { cookie: (response.headers.get('set-cookie') ?? '').split(';')[0] ?? '', csrf: csrfToken };
+    },
+    async close() {
+      await app.close();
+      await sessions.closeAll();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
