@@ -11,6 +11,7 @@ commands:
   simulate                   write a recording of a simulated session (--scenario, --out, --seed, --duration)
   replay <file>              feed a recording through the core (--speed, --profile, --json, --compare)
   decode <format> <frame>    decode one device frame (BLE characteristic or serial protocol) to JSON
+  user add|list|remove|passwd  manage staff accounts (--role therapist|monitor|engineer|admin)
 
 vigil <command> --help tells more. vigil is a monitoring aid, not a certified medical device.
 `;

@@ -148,6 +148,7 @@ export async function serveCommand(args: string[]): Promise<number> {
   await app.close();
   await sessions.closeAll(); // flushes every journal
   await influx?.close();
+  await tokens.close(); // sign-ins' last-seen times
   err('vigil stopped; journals flushed');
   return 0;
 }

@@ -12,7 +12,7 @@
 //   an outage of any length ends with InfluxDB holding every point.
 import type { IWriteOptions } from 'influx';
 import type { RecordingLine, Vital } from '../core/types.js';
-import { backfillFromJournal } from './influx-backfill.js';
+import { backfillFromJournal, type BackfillResult } from './influx-backfill.js';
 import { createClient, ensureDatabase, errorMessage, httpStatus, type InfluxTarget, type RetentionPolicyConfig } from './influx-client.js';
 import { queryHistory, type HistoryPoint } from './influx-history.js';
 import { toPoint, type InfluxPoint } from './influx-points.js';
@@ -85,6 +85,8 @@ interface Gap {
   retryAt: number;
 }
 
+type FillOutcome = ({ ok: true } & BackfillResult) | { ok: false; err: unknown; influx: boolean };
+
 const DEFAULTS = {
   batchSize: 1000,
   flushIntervalMs: 1000,
@@ -103,7 +105,7 @@ export class InfluxWriter {
   private readonly gaps = new Map<string, Gap>();
   /** gaps being backfilled right now (taken out of `gaps`, so new drops start a fresh gap): session → from */
   private readonly filling = new Map<string, number>();
-  /** journals named by backfill() calls, for retrying them */
+  /** journals of failed backfill() calls, for retrying them */
   private readonly journals = new Map<string, string>();
   /** requests and backfills run one at a time, in call order */
   private chain: Promise<void> = Promise.resolve();
@@ -175,27 +177,23 @@ export class InfluxWriter {
    * of points written. If InfluxDB fails meanwhile, it rejects and the writer retries the backfill itself.
    */
   backfill(sessionId: string, journalPath: string, from: number): Promise<number> {
-    this.journals.set(sessionId, journalPath);
     return this.run(async () => {
-      let influxFailed = false;
-      try {
-        const result = await backfillFromJournal(sessionId, journalPath, from, this.settings.batchSize, async (points) => {
-          try {
-            await this.send(points, false);
-          } catch (err) {
-            influxFailed = true;
-            throw err;
-          }
-        });
-        this.backfilled += result.points;
-        return result.points;
-      } catch (err) {
-        if (influxFailed) {
-          this.failed(err);
-          this.addGap(sessionId, { from, to: from, at: 0, retryAt: 0 });
-        }
-        throw err;
+      const outcome = await this.fill(sessionId, journalPath, from);
+      const gap = this.gaps.get(sessionId);
+      if (outcome.ok) {
+        // It may have covered a gap the writer was waiting to fill (one with no journal known, say).
+        if (gap !== undefined && from <= gap.from && outcome.lastT >= gap.to) this.gaps.delete(sessionId);
+        return outcome.points;
       }
+      if (outcome.influx) {
+        this.failed(outcome.err);
+        // Retried by the writer itself, from the same journal, once InfluxDB answers again.
+        this.journals.set(sessionId, journalPath);
+        this.addGap(sessionId, { from, to: from, at: 0, retryAt: 0 });
+        const merged = this.gaps.get(sessionId);
+        if (merged !== undefined) merged.retryAt = 0; // a gap that had no journal has one now
+      }
+      throw outcome.err;
     });
   }
 
@@ -309,34 +307,44 @@ export class InfluxWriter {
       }
       this.gaps.delete(sessionId);
       this.filling.set(sessionId, gap.from);
-      let influxFailed = false;
-      try {
-        const result = await backfillFromJournal(sessionId, path, gap.from, this.settings.batchSize, async (points) => {
-          try {
-            await this.send(points, false);
-          } catch (err) {
-            influxFailed = true;
-            throw err;
-          }
-        });
-        this.backfilled += result.points;
-        if (result.lastT < gap.to) {
+      const outcome = await this.fill(sessionId, path, gap.from);
+      this.filling.delete(sessionId);
+      if (outcome.ok) {
+        if (outcome.lastT < gap.to) {
           // The journal does not reach the last dropped point yet (its group commit lags): read it again later.
           this.addGap(sessionId, { ...gap, at: Date.now() });
         } else {
-          this.config.logger?.info({ session: sessionId, from: gap.from, points: result.points }, 'influx: backfilled from the journal');
+          this.journals.delete(sessionId);
+          this.config.logger?.info({ session: sessionId, from: gap.from, points: outcome.points }, 'influx: backfilled from the journal');
         }
-      } catch (err) {
-        this.addGap(sessionId, gap);
-        if (influxFailed) throw err;
-        // The journal could not be read: not InfluxDB's fault, so no backoff; try again after a while.
-        this.lastError = `journal ${path}: ${errorMessage(err)}`;
-        this.config.logger?.warn({ session: sessionId, err: this.lastError }, 'influx: backfill cannot read the journal');
-        const retry = this.gaps.get(sessionId);
-        if (retry !== undefined) retry.retryAt = Date.now() + this.settings.retryMaxMs;
-      } finally {
-        this.filling.delete(sessionId);
+        continue;
       }
+      this.addGap(sessionId, gap);
+      if (outcome.influx) throw outcome.err;
+      // The journal could not be read: not InfluxDB's fault, so no backoff; try again after a while.
+      this.lastError = `journal ${path}: ${errorMessage(outcome.err)}`;
+      this.config.logger?.warn({ session: sessionId, err: this.lastError }, 'influx: backfill cannot read the journal');
+      const retry = this.gaps.get(sessionId);
+      if (retry !== undefined) retry.retryAt = Date.now() + this.settings.retryMaxMs;
+    }
+  }
+
+  /** One backfill from a journal. A failure says whose it was: InfluxDB's (back off, retry) or the journal's. */
+  private async fill(sessionId: string, path: string, from: number): Promise<FillOutcome> {
+    let influx = false;
+    try {
+      const result = await backfillFromJournal(sessionId, path, from, this.settings.batchSize, async (points) => {
+        try {
+          await this.send(points, false);
+        } catch (err) {
+          influx = true;
+          throw err;
+        }
+      });
+      this.backfilled += result.points;
+      return { ok: true, ...result };
+    } catch (err) {
+      return { ok: false, err, influx };
     }
   }
 

@@ -132,8 +132,12 @@ describe('InfluxDB outage', () => {
     const p99 = writeTimes[Math.floor(writeTimes.length * 0.99)] ?? Infinity;
     const max = writeTimes[writeTimes.length - 1] ?? Infinity;
     expect(samples.length).toBeGreaterThan((BEFORE_MS + OUTAGE_MS + AFTER_MS) / 1000 * RATE_HZ * 0.95);
-    expect(p99).toBeLessThan(100); // µs
-    expect(max).toBeLessThan(10_000); // µs: even a GC pause stays far from anything that could hold up the core
+    // Between sleeps every call runs cold (a few µs even for a bare allocation here); hot it is ~0.5 µs.
+    expect(writeTimes[Math.floor(writeTimes.length / 2)]).toBeLessThan(100); // µs
+    expect(p99).toBeLessThan(500); // µs
+    // A writer that waited on InfluxDB would stall for the request timeout (2 s) or the whole outage; the bound
+    // leaves room for a first-call compile or the OS preempting the test on a loaded 2-core machine.
+    expect(max).toBeLessThan(50_000); // µs
     console.info(`influx outage: ${samples.length} samples, write() p50 ${writeTimes[Math.floor(writeTimes.length / 2)]?.toFixed(1)} µs, p99 ${p99.toFixed(1)} µs, max ${max.toFixed(1)} µs; dropped ${status.dropped}, backfilled ${status.backfilled}, failed batches ${status.failedBatches}`);
   });
 });
