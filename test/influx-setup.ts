@@ -15,7 +15,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   }
   const root = await mkdtemp(join(tmpdir(), 'vigil-influx-'));
   try {
-    const instance = await createInstance(root, 'shared', binary);
+    // A second try covers the small race between picking a free port and influxd binding it.
+    const instance = await createInstance(root, 'shared', binary).catch(() => createInstance(root, 'shared-2', binary));
     project.provide('influx', { ok: true, root, instance });
   } catch (err) {
     await destroyAll(root);

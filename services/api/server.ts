@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { authPlugin, requirePermission, requireUser } from '../auth/plugin.js';
 import { can } from '../auth/permissions.js';
 import type { SessionTokens } from '../auth/session-tokens.js';
@@ -43,7 +43,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const app = Fastify({
     logger: options.logger ?? false,
     // Dashboards poll and stream all day: per-request log lines would drown what matters.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 256 * 1024,
     // A body with a field the schema does not know is refused, not silently trimmed.
     ajv: { customOptions: { removeAdditional: false } },

@@ -137,9 +137,9 @@ export const CLOSE = {
   tooFarBehind: 4008,
 } as const;
 
-type Parsed = { ok: true; message: ClientMessage } | { ok: false; error: ErrorMessage };
+export type ParsedClientMessage = { ok: true; message: ClientMessage } | { ok: false; error: ErrorMessage };
 
-function refuse(code: ErrorCode, message: string): Parsed {
+function refuse(code: ErrorCode, message: string): ParsedClientMessage {
   return { ok: false, error: { type: 'error', code, message } };
 }
 
@@ -152,7 +152,7 @@ function isPingId(value: unknown): value is string | number {
 }
 
 /** Parses one text message from a client. Never throws: anything wrong becomes an error message to send back. */
-export function parseClientMessage(text: string): Parsed {
+export function parseClientMessage(text: string): ParsedClientMessage {
   let value: unknown;
   try {
     value = JSON.parse(text);

@@ -13,7 +13,7 @@ import { loadProfile } from '../../../services/core/profile.js';
 import { SessionCore } from '../../../services/core/session-core.js';
 import type { AlarmTransition, CoreOutput, RawFrame, Vital } from '../../../services/core/types.js';
 import { DeviceIngest } from '../../../services/live/device-ingest.js';
-import { ptyPair, type PtyPair } from './pty.js';
+import { ptyPair, type PtyPair } from '../../../devices/serial/pty-pair.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vigil-pty-'));
 const cleanups: Array<() => Promise<void> | void> = [];

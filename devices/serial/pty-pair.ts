@@ -1,5 +1,5 @@
-// Real pseudo-terminal pairs from socat: one end for the SerialSource under test, the other for the test
-// (or a virtual device) to write bytes into, as a device on a cable would.
+// Real pseudo-terminal pairs from socat (tests, benchmarks, virtual devices): one end for a SerialSource,
+// the other for whoever plays the device to write bytes into, as a device on a cable would.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
