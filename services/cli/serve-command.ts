@@ -91,6 +91,7 @@ export async function serveCommand(args: string[]): Promise<number> {
   const logger = { level: config.logLevel, redact: LOG_REDACT };
 
   let sessions: SessionManager | undefined;
+  let log: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void } | undefined;
   const influx =
     config.influx === undefined
       ? undefined
@@ -99,6 +100,8 @@ export async function serveCommand(args: string[]): Promise<number> {
           database: config.influx.database,
           ...(config.influx.retention === undefined ? {} : { retentionPolicy: { name: 'vigil', duration: config.influx.retention } }),
           journalPath: (id) => sessions?.get(id)?.journalPath,
+          // the service's log, once it exists (the writer is made first: the server answers history from it)
+          logger: { info: (obj, msg) => log?.info(obj, msg), warn: (obj, msg) => log?.warn(obj, msg) },
         });
   sessions = new SessionManager({
     dataDir,
@@ -109,8 +112,18 @@ export async function serveCommand(args: string[]): Promise<number> {
   const restored = await sessions.restoreAll();
 
   const app = await buildServer({ sessions, users, tokens, ...(influx === undefined ? {} : { influx }), ...(tls === undefined ? {} : { tls }), logger });
+  log = app.log;
   for (const failure of restored.failed) app.log.error({ file: failure.file, error: failure.error }, 'journal could not be restored');
   app.log.info({ sessions: restored.restored.length }, 'journals read back');
+  // What InfluxDB missed while the service was down (or during an outage it could not finish backfilling) comes
+  // from the journals: rewriting points is idempotent, so every open session is simply written again.
+  if (influx !== undefined) {
+    for (const session of sessions.list()) {
+      if (session.phase !== 'ended') {
+        void influx.backfill(session.id, session.journalPath, 0).catch((error: unknown) => app.log.warn({ err: error, session: session.id }, 'backfill failed'));
+      }
+    }
+  }
 
   // A simulated session restored from an earlier run has lost its feed: end it, so nobody takes it for live.
   for (const session of sessions.list()) {

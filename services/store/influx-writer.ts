@@ -47,8 +47,8 @@ export interface InfluxWriterConfig {
   requestTimeoutMs?: number;
   /**
    * How long after a session's last dropped point its backfill starts (default 1000 ms). The journal's group
-   * commit holds lines for up to 100 ms before they reach the file; the backfill also checks that the journal
-   * reaches the last dropped point and waits again if not.
+   * commit holds lines for up to its interval (≤ 100 ms) before they reach the file; the backfill also checks
+   * that the journal reaches the last dropped point and waits again if not.
    */
   backfillDelayMs?: number;
   /** where a session's journal is, for backfilling dropped points; without it only backfill() calls can */
