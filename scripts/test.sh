@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 # Debian packages the tests use for real parts: socat makes pseudo-terminal pairs for the serial tests.
 missing=()
 command -v socat >/dev/null 2>&1 || missing+=(socat)
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)   # self-signed certificates for the TLS test
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "test: installing ${missing[*]} (apt)"
   sudo=""

@@ -250,7 +250,7 @@ export async function sessionRoutes(app: FastifyInstance, options: SessionRoutes
     },
   );
 
-  app.post<IdParams & { Body: { kind: 'serial' | 'gateway'; device: string; vitals: Vital[]; path?: string; protocol?: string } }>(
+  app.post<IdParams & { Body: { kind: 'serial' | 'gateway' | 'ble'; device: string; vitals: Vital[]; path?: string; protocol?: string; deviceId?: string } }>(
     '/api/sessions/:id/devices',
     {
       preHandler: permission('device:bind', sessionOf),
@@ -262,19 +262,21 @@ export async function sessionRoutes(app: FastifyInstance, options: SessionRoutes
           additionalProperties: false,
           required: ['kind', 'device', 'vitals'],
           properties: {
-            kind: { type: 'string', enum: ['serial', 'gateway'] },
+            kind: { type: 'string', enum: ['serial', 'gateway', 'ble'] },
             device: { type: 'string', pattern: LABEL },
             vitals: { type: 'array', minItems: 1, uniqueItems: true, items: VITAL_SCHEMA },
             path: { type: 'string', pattern: '^/dev/|^COM[0-9]+$|^/', maxLength: 200 },
             protocol: { type: 'string', maxLength: 32 },
+            deviceId: { type: 'string', maxLength: 128 },
           },
         },
       },
     },
     async (request, reply) => {
-      const { kind, device, vitals, path, protocol } = request.body;
+      const { kind, device, vitals, path, protocol, deviceId } = request.body;
       try {
         if (kind === 'gateway') return reply.code(201).send(sessions.bindGateway(request.params.id, device, vitals));
+        if (kind === 'ble') return reply.code(201).send(await sessions.bindBle(request.params.id, { device, vitals, ...(deviceId === undefined ? {} : { deviceId }) }));
         if (path === undefined || protocol === undefined) return reply.code(400).send({ error: 'bad-binding', message: 'a serial device needs path and protocol' });
         return reply.code(201).send(sessions.bindSerial(request.params.id, { device, vitals, path, protocol }));
       } catch (error) {

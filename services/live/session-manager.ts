@@ -3,6 +3,8 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { BleSensor } from '../../devices/ble/adapter.js';
+import { loadNodeBluetooth } from '../../devices/ble/node-bluetooth.js';
 import { findSerialProtocol } from '../../devices/serial/protocols/registry.js';
 import { SerialSource } from '../../devices/serial/serial-source.js';
 import { DEFAULT_PROFILE, loadProfile, type Profile } from '../core/profile.js';
@@ -46,7 +48,16 @@ export interface GatewayBinding {
   token: string;
 }
 
-export type DeviceBinding = SerialBinding | GatewayBinding;
+/** A BLE sensor the service reads itself (Node, through the optional webbluetooth package). */
+export interface BleBinding {
+  kind: 'ble';
+  device: string;
+  vitals: Vital[];
+  /** a known Web Bluetooth device id; without it the first device offering a supported service */
+  deviceId?: string;
+}
+
+export type DeviceBinding = SerialBinding | GatewayBinding | BleBinding;
 
 export interface SessionManagerOptions {
   dataDir: string;
@@ -60,7 +71,7 @@ interface Attached {
   session: LiveSession;
   ingest: DeviceIngest;
   bindings: Map<string, DeviceBinding>;
-  sources: Map<string, SerialSource>;
+  sources: Map<string, { close(): Promise<void> }>;
 }
 
 export function sessionInfo(session: LiveSession): ServiceSessionInfo {
@@ -160,6 +171,33 @@ export class SessionManager {
     return bound;
   }
 
+  /**
+   * Binds a BLE sensor read by the service itself. Needs a Bluetooth stack and the optional webbluetooth
+   * package; without them the binding is refused with the reason (browsers relay instead: bindGateway).
+   */
+  async bindBle(id: string, binding: Omit<BleBinding, 'kind'>): Promise<BleBinding> {
+    const attached = this.require(id);
+    let bluetooth;
+    try {
+      bluetooth = await loadNodeBluetooth(binding.deviceId === undefined ? {} : { allowAllDevices: true });
+    } catch (error) {
+      throw new BindingError(error instanceof Error ? error.message : String(error));
+    }
+    this.unbind(id, binding.device);
+    const bound: BleBinding = { kind: 'ble', ...binding };
+    attached.bindings.set(binding.device, bound);
+    const sensor = new BleSensor(bluetooth, {
+      sink: attached.ingest,
+      label: binding.device,
+      clock: () => attached.session.clock(),
+      ...(binding.deviceId === undefined ? {} : { select: { deviceId: binding.deviceId } }),
+    });
+    attached.sources.set(binding.device, sensor);
+    // A sensor that cannot be chosen or reached is a lost link: the core raises device-disconnected.
+    void sensor.open().catch(() => attached.ingest.state(binding.device, attached.session.clock(), 'disconnected'));
+    return bound;
+  }
+
   /** Binds a device whose frames a browser relays (Web Bluetooth): returns the token it must present. */
   bindGateway(id: string, device: string, vitals: Vital[]): GatewayBinding {
     const attached = this.require(id);
@@ -180,7 +218,7 @@ export class SessionManager {
     const had = attached.bindings.delete(device);
     const source = attached.sources.get(device);
     attached.sources.delete(device);
-    if (source !== undefined) void source.close();
+    if (source !== undefined) void source.close().catch(() => {});
     else if (had) attached.ingest.state(device, attached.session.clock(), 'closed');
     return had;
   }

@@ -92,3 +92,9 @@ test('a corrupt journal line at start-up is reported and skipped; the rest is re
   expect(back.snapshot().alarms.map((a) => a.rule)).toContain('hr-high');
   await manager.closeAll();
 });
+
+test('binding a BLE sensor where the service has no Bluetooth stack is refused with the reason', async () => {
+  const response = await service.request(therapist, 'POST', `/api/sessions/${sessionId}/devices`, { kind: 'ble', device: 'strap-9', vitals: ['hr'] });
+  expect(response.status).toBe(400);
+  expect(((await response.json()) as { message: string }).message).toContain('webbluetooth');
+});
