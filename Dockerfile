@@ -18,6 +18,8 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY services ./services
 COPY devices ./devices
 COPY bench ./bench
+COPY scripts/build-dashboard.mjs ./scripts/
+COPY dashboard/ ./dashboard/
 RUN npm run build
 
 # ---------------------------------------------------------------------------------------------------

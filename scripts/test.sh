@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 missing=()
 command -v socat >/dev/null 2>&1 || missing+=(socat)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)   # self-signed certificates for the TLS test
+command -v chromium >/dev/null 2>&1 || missing+=(chromium) # Debian's Chromium for the dashboard tests (playwright-core)
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "test: installing ${missing[*]} (apt)"
   sudo=""

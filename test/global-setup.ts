@@ -1,4 +1,4 @@
-// The CLI and service tests run the compiled `vigil` command as a user would: build it once first.
+// The CLI, service and browser tests run the compiled `vigil` command as a user would: build it once first.
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 
@@ -8,4 +8,6 @@ export default function setup(): void {
     cwd: root,
     stdio: 'inherit',
   });
+  // The dashboard bundle the service serves (and the browser tests load).
+  execFileSync(process.execPath, [join(root, 'scripts', 'build-dashboard.mjs')], { cwd: root, stdio: 'inherit' });
 }

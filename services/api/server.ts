@@ -39,6 +39,27 @@ export const LOG_REDACT = [
   'patient',
 ];
 
+interface Asset {
+  type: string;
+  body: Buffer;
+}
+
+async function dashboardAssets(): Promise<Map<string, Asset>> {
+  const built = join(PACKAGE_ROOT, 'dist', 'dashboard');
+  const files: Array<[string, string, string]> = [
+    ['/', 'index.html', 'text/html; charset=utf-8'],
+    ['/app.js', 'app.js', 'text/javascript; charset=utf-8'],
+    ['/app.js.map', 'app.js.map', 'application/json'],
+    ['/uplot.css', 'uplot.css', 'text/css; charset=utf-8'],
+  ];
+  const assets = new Map<string, Asset>();
+  for (const [path, file, type] of files) {
+    const body = await readFile(join(built, file)).catch(() => (file === 'index.html' ? readFile(join(PACKAGE_ROOT, 'dashboard', file)) : undefined));
+    if (body !== undefined) assets.set(path, { type, body });
+  }
+  return assets;
+}
+
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ?? false,
@@ -49,7 +70,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     ajv: { customOptions: { removeAdditional: false } },
     ...(options.tls === undefined ? {} : { https: { cert: options.tls.cert, key: options.tls.key } }),
   });
-  const dashboard = await readFile(join(PACKAGE_ROOT, 'dashboard', 'index.html'), 'utf8');
+  const assets = await dashboardAssets();
 
   // Bad requests get a clear message, never a stack trace; the service stays up whatever arrives.
   app.setErrorHandler((error: { statusCode?: number; message: string; validation?: unknown }, request, reply) => {
@@ -77,7 +98,10 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     ...(options.allowedOrigins === undefined ? {} : { allowedOrigins: options.allowedOrigins }),
   });
 
-  app.get('/', { schema: { hide: true } }, async (_request, reply) => reply.type('text/html; charset=utf-8').send(dashboard));
+  // The dashboard: one page and its bundle (built into dist/dashboard by `npm run build`).
+  for (const [path, asset] of assets) {
+    app.get(path, { schema: { hide: true } }, async (_request, reply) => reply.type(asset.type).header('cache-control', 'no-cache').send(asset.body));
+  }
   app.get('/api/health', { schema: { tags: ['service'] } }, async () => ({
     ok: true,
     sessions: options.sessions.list().length,

@@ -1,0 +1,2 @@
+// The dashboard entry point (being built: see dashboard/CONTRACT.md).
+document.documentElement.dataset['app'] = 'vigil';
