@@ -11,6 +11,7 @@ import { UserStore } from '../auth/user-store.js';
 import type { LiveSession } from '../live/live-session.js';
 import { SessionManager, sessionInfo } from '../live/session-manager.js';
 import { runSimulatedFeed } from '../live/simulated-feed.js';
+import { loadProfile } from '../core/profile.js';
 import { ConfigError, loadSiteConfig, type SiteConfig } from '../site-config.js';
 import { InfluxWriter } from '../store/influx-writer.js';
 import { err, out, UsageError } from './io.js';
@@ -82,6 +83,7 @@ export async function serveCommand(args: string[]): Promise<number> {
   if (config.simulate !== false && !SCENARIOS.some((s) => s.name === (config.simulate as { scenario: string }).scenario)) {
     throw new UsageError(`unknown scenario "${config.simulate.scenario}"`);
   }
+  loadProfile(config.profile); // a bad default profile stops the start, naming the field
   const dataDir = resolve(config.dataDir);
   const tls = config.tls === undefined ? undefined : { cert: readFileSync(config.tls.cert), key: readFileSync(config.tls.key) };
 
@@ -105,6 +107,7 @@ export async function serveCommand(args: string[]): Promise<number> {
         });
   sessions = new SessionManager({
     dataDir,
+    defaultProfile: config.profile,
     onSession: (session) => {
       if (influx !== undefined) session.subscribe((line) => influx.write(session.id, line));
     },

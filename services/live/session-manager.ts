@@ -2,7 +2,7 @@
 // the journals in the data directory (the embedded store), so a restart resumes where it stopped.
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { BleSensor } from '../../devices/ble/adapter.js';
 import { loadNodeBluetooth } from '../../devices/ble/node-bluetooth.js';
 import { findSerialProtocol } from '../../devices/serial/protocols/registry.js';
@@ -61,6 +61,8 @@ export type DeviceBinding = SerialBinding | GatewayBinding | BleBinding;
 
 export interface SessionManagerOptions {
   dataDir: string;
+  /** the profile of new sessions that name none: a built-in name or a file (default mdma-session) */
+  defaultProfile?: string;
   /** told about every session that becomes available (to attach InfluxDB, the hub, …) */
   onSession?: (session: LiveSession) => void;
   onIssue?: (sessionId: string, issue: RecordingIssue) => void;
@@ -131,14 +133,17 @@ export class SessionManager {
   }
 
   async create(spec: NewSession): Promise<LiveSession> {
-    const profile = this.profileByName(spec.profile ?? DEFAULT_PROFILE);
+    const named = spec.profile ?? this.options.defaultProfile ?? DEFAULT_PROFILE;
+    // A profile file is recorded by its absolute path, so the journal can be read back from anywhere.
+    const profileName = /^[a-z0-9-]+$/.test(named) ? named : resolve(named);
+    const profile = this.profileByName(profileName);
     const now = this.options.clock?.() ?? Date.now();
     const id = `s-${new Date(now).toISOString().slice(0, 10).replace(/-/g, '')}-${randomBytes(3).toString('hex')}`;
     const session: ServiceSessionInfo = {
       id,
       patient: spec.patient,
       ...(spec.room === undefined ? {} : { room: spec.room }),
-      profile: spec.profile ?? DEFAULT_PROFILE,
+      profile: profileName,
       therapists: spec.therapists,
       monitors: spec.monitors ?? [],
       createdAt: now,
