@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { simulateSession } from '../devices/sim/session.js';
 import { loadProfile } from '../services/core/profile.js';
 import { SessionCore } from '../services/core/session-core.js';
-import type { CoreInput, RecordingLine } from '../services/core/types.js';
+import { isCoreInput } from '../services/core/types.js';
 import { PACKAGE_ROOT } from '../services/paths.js';
 import { replayFile } from '../services/replay/replay.js';
 import { parseOnly } from '../services/store/recording-reader.js';
@@ -24,10 +24,6 @@ interface Figure {
 
 const profile = loadProfile();
 
-function isInput(line: RecordingLine): line is CoreInput {
-  return line.type === 'sample' || line.type === 'event' || line.type === 'device' || line.type === 'action';
-}
-
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[sorted.length >> 1] as number;
@@ -44,7 +40,7 @@ async function timeIt(runs: number, f: () => unknown): Promise<number> {
 }
 
 async function benchCore(): Promise<Figure> {
-  const inputs = [...simulateSession({ scenario: 'tachycardia', seed: 1 })].filter(isInput);
+  const inputs = [...simulateSession({ scenario: 'tachycardia', seed: 1 })].filter(isCoreInput);
   const samples = inputs.filter((i) => i.type === 'sample').length;
   const rounds = 20;
   let sink = 0;

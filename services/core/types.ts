@@ -106,6 +106,13 @@ export interface Tick {
 
 export type CoreInput = Sample | SessionEvent | DeviceUpdate | Action | Tick;
 
+const INPUT_TYPES: ReadonlySet<string> = new Set(['sample', 'event', 'device', 'action', 'tick']);
+
+/** Is this recording line something the core takes in (rather than something it said, or raw bytes)? */
+export function isCoreInput(line: { type: string }): line is CoreInput {
+  return INPUT_TYPES.has(line.type);
+}
+
 /** One transition in the life of one alarm (DESIGN §3). */
 export interface AlarmTransition {
   type: 'alarm';

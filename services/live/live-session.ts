@@ -3,7 +3,7 @@
 // same core, so open alarms, acknowledgements and baselines come back as they were and nothing re-alarms.
 import type { Profile } from '../core/profile.js';
 import { SessionCore, type SessionSnapshot } from '../core/session-core.js';
-import type { CoreInput, RawFrame, RecordingHeader, RecordingLine, Rejection } from '../core/types.js';
+import { isCoreInput, type CoreInput, type RawFrame, type RecordingHeader, type RecordingLine, type Rejection } from '../core/types.js';
 import { readRecording, type RecordingIssue } from '../store/recording-reader.js';
 import { openRecordingWriter, type RecordingWriter } from '../store/recording-writer.js';
 import { VITAL_INDEX } from '../core/vital-state.js';
@@ -32,10 +32,6 @@ export interface LiveSessionOptions {
 }
 
 export type SessionListener = (line: RecordingLine) => void;
-
-function isInput(line: RecordingLine): line is CoreInput {
-  return line.type === 'sample' || line.type === 'event' || line.type === 'device' || line.type === 'action' || line.type === 'tick';
-}
 
 export class LiveSession {
   readonly core: SessionCore;
@@ -80,7 +76,7 @@ export class LiveSession {
     session.restoring = true;
     for await (const batch of readRecording(journalPath, options.onIssue === undefined ? {} : { onIssue: options.onIssue })) {
       for (const { line } of batch) {
-        if (isInput(line)) {
+        if (isCoreInput(line)) {
           if (session.core.input(line) === undefined) session.observe(line);
         }
       }

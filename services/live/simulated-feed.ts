@@ -1,7 +1,7 @@
 // Drives a live session from the simulator through virtual devices: device data goes out as real frames
 // (BLE through the Web Bluetooth adapter, serial through the protocol decoders) and comes back in through
 // ingest; events and therapist actions go to the session directly. Paced on the wall clock at `speed`.
-import type { RecordingLine } from '../core/types.js';
+import { isCoreInput, type RecordingLine } from '../core/types.js';
 import { Pacer } from '../replay/pacer.js';
 import { VIRTUAL_DEVICES, VirtualDevices } from '../../devices/sim/virtual-devices.js';
 import { DeviceIngest } from './device-ingest.js';
@@ -17,8 +17,7 @@ export async function runSimulatedFeed(session: LiveSession, lines: Iterable<Rec
   try {
     for (const line of lines) {
       if (signal.aborted) break;
-      if (line.type === 'header' || !('t' in line)) continue;
-      if (line.type !== 'sample' && line.type !== 'event' && line.type !== 'device' && line.type !== 'action') continue;
+      if (!isCoreInput(line)) continue;
       await pacer.advanceTo(session, line.t);
       now = line.t;
       if (!started) {

@@ -2,7 +2,7 @@
 // virtual times, even across gaps with no input. Paced playback maps virtual time to wall time at `speed`.
 import type { Profile } from '../core/profile.js';
 import { SessionCore } from '../core/session-core.js';
-import type { AlarmTransition, BaselineSet, CoreOutput, RecordingHeader, RecordingLine } from '../core/types.js';
+import { isCoreInput, type AlarmTransition, type BaselineSet, type CoreOutput, type RecordingHeader } from '../core/types.js';
 import { Pacer } from './pacer.js';
 import { readRecording, type RecordingIssue, type RecordingRecord } from '../store/recording-reader.js';
 
@@ -73,19 +73,6 @@ class IssueLog {
   }
 }
 
-function isInput(line: RecordingLine): line is Extract<RecordingLine, { type: 'sample' | 'event' | 'device' | 'action' | 'tick' }> {
-  switch (line.type) {
-    case 'sample':
-    case 'event':
-    case 'device':
-    case 'action':
-    case 'tick':
-      return true;
-    default:
-      return false;
-  }
-}
-
 /** Replays a recording file. */
 export async function replayFile(path: string, options: ReplayOptions): Promise<ReplayResult> {
   const log = new IssueLog(options.onIssue);
@@ -134,7 +121,7 @@ export async function replayBatches(
         recordedAlarms.push(line);
         continue;
       }
-      if (!isInput(line)) continue; // other outputs and raw frames are what the core *said*, not inputs
+      if (!isCoreInput(line)) continue; // other outputs and raw frames are what the core *said*, not inputs
       const t = line.t;
       if (pacer !== undefined && Number.isFinite(t)) await pacer.advanceTo(core, t);
       const rejection = core.input(line);

@@ -6,17 +6,16 @@ import { simulateSession } from '../../../devices/sim/session.js';
 import { VIRTUAL_DEVICES, VirtualDevices } from '../../../devices/sim/virtual-devices.js';
 import { loadProfile } from '../../../services/core/profile.js';
 import { SessionCore } from '../../../services/core/session-core.js';
-import type { AlarmTransition, CoreInput, CoreOutput, RawFrame, RecordingLine } from '../../../services/core/types.js';
+import { isCoreInput, type AlarmTransition, type CoreOutput, type RawFrame, type RecordingLine } from '../../../services/core/types.js';
 import { DeviceIngest } from '../../../services/live/device-ingest.js';
 
 const profile = loadProfile();
-const isInput = (line: RecordingLine): line is CoreInput => ['sample', 'event', 'device', 'action'].includes(line.type);
 const alarmKey = (a: AlarmTransition): string => `${a.t} ${a.rule} ${a.state}`;
 
 function direct(lines: RecordingLine[]): AlarmTransition[] {
   const outputs: CoreOutput[] = [];
   const core = new SessionCore(profile, (o) => outputs.push(o));
-  for (const line of lines) if (isInput(line)) core.input(line);
+  for (const line of lines) if (isCoreInput(line)) core.input(line);
   return outputs.filter((o): o is AlarmTransition => o.type === 'alarm');
 }
 
@@ -31,7 +30,7 @@ async function throughDevices(lines: RecordingLine[]) {
   for (const line of lines) {
     if (line.type === 'header' || !('t' in line)) continue;
     now = line.t;
-    if (!devices.send(line) && isInput(line)) core.input(line);
+    if (!devices.send(line) && isCoreInput(line)) core.input(line);
   }
   await devices.close();
   return { core, raw, alarms: outputs.filter((o): o is AlarmTransition => o.type === 'alarm') };
