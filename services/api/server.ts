@@ -118,6 +118,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     ...(influx === undefined ? {} : { influxHistory: (id: string, vital: Vital, from: number, to: number, points: number) => influx.history(id, vital, from, to, points) }),
   });
 
+  await app.register((await import('./replay-routes.js')).replayRoutes);
   await app.register(wsHub, {
     sessions: options.sessions,
     authenticate: (request) => app.authenticateUpgrade(request),

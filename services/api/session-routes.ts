@@ -131,7 +131,13 @@ export async function sessionRoutes(app: FastifyInstance, options: SessionRoutes
       return {
         ...sessionSummary(session),
         profile: session.core.profile.name,
-        rules: session.core.profile.rules.map((r) => ({ id: r.id, kind: r.kind, priority: r.priority, text: r.text })),
+        // Limits and delays as the core runs them (with this session's changes), for limit lines and banner text.
+        rules: session.core.profile.rules.map((r) => {
+          const common = { id: r.id, kind: r.kind, priority: r.priority, text: r.text, enabled: r.enabled };
+          if (r.kind === 'threshold') return { ...common, vital: r.vital, latching: r.latching, raise: r.raise, clear: r.clear };
+          if (r.kind === 'stale') return { ...common, vital: r.vital, afterMs: r.afterMs };
+          return common;
+        }),
         devices: sessions.bindings(session.id).map((b) => (b.kind === 'gateway' ? { kind: b.kind, device: b.device, vitals: b.vitals } : b)),
         state: session.snapshot(),
       };
