@@ -1,8 +1,8 @@
 // What the dashboard receives from vigil: the API answers and the WebSocket messages. The line types come from
-// the core's own model (services/core/types.ts) and the hub protocol (services/api/ws-protocol.ts). The session
-// snapshot mirrors services/core/session-core.ts (SessionSnapshot), which cannot be imported here: that module
-// pulls in Node-only code (profile loading).
+// the core's own model (services/core/types.ts), the session snapshot from services/core/snapshot.ts (as JSON
+// delivers it), and the hub protocol from services/api/ws-protocol.ts.
 import type { LineMessage, HubLine } from '../../services/api/ws-protocol.js';
+import type * as Core from '../../services/core/snapshot.js';
 import type { AlarmKind, Priority, SensorCondition, Vital } from '../../services/core/types.js';
 
 export type { HubLine, LineMessage };
@@ -10,68 +10,26 @@ export type { AlarmKind, Priority, SensorCondition, Vital };
 
 export const VITAL_LIST: readonly Vital[] = ['hr', 'spo2', 'sbp', 'dbp', 'map', 'temp'];
 
-/** One open alarm (services/core/alarm-board.ts OpenAlarm; `undefined` fields are simply absent in JSON). */
-export interface OpenAlarm {
-  id: string;
-  rule: string;
-  vital: Vital | 'device';
-  priority: Priority;
-  kind: AlarmKind;
-  latching: boolean;
-  active: boolean;
-  acknowledged: boolean;
-  acknowledgedBy?: string | undefined;
-  raisedAt: number;
-  clearedAt?: number | undefined;
-  value?: number | undefined;
-  device?: string | undefined;
-  escalations: number;
-  escalateAt?: number | null | undefined;
-}
+/**
+ * What JSON makes of a core type: a field that may be undefined is simply absent. (Infinity, which JSON turns
+ * into null, is handled field by field below.)
+ */
+type UndefinedKeys<T> = { [K in keyof T]-?: undefined extends T[K] ? K : never }[keyof T];
+type Wire<T> = { [K in Exclude<keyof T, UndefinedKeys<T>>]: T[K] } & { [K in UndefinedKeys<T>]?: T[K] };
 
-export interface VitalSnapshot {
-  value: number | null;
-  t: number | null;
-  baseline: number | null;
-  baselineSource: 'auto' | 'manual' | null;
-  samples: number;
-  artifacts: number;
-}
-
-export interface DoseRecord {
-  t: number;
-  event: 'dose' | 'supplemental-dose';
-  mg?: number | undefined;
-}
-
-export interface DeviceStatus {
-  device: string;
-  state: 'connected' | 'disconnected' | 'removed' | 'unknown';
-  battery?: number | undefined;
-  lastSampleAt?: number | undefined;
-  conditions: SensorCondition[];
-}
-
-export interface DisabledRule {
-  rule: string;
-  t: number | null;
-  by?: string | undefined;
-  reason: string;
-}
-
-export interface SessionSnapshot {
-  now: number | null;
-  startedAt: number | null;
-  endedAt: number | null;
-  doseAt: number | null;
+/** One open alarm; `escalateAt` is null when none is due (Infinity on the server). */
+export type OpenAlarm = Omit<Wire<Core.OpenAlarm>, 'escalateAt'> & { escalateAt?: number | null | undefined };
+export type VitalSnapshot = Core.VitalSnapshot;
+export type DoseRecord = Wire<Core.DoseRecord>;
+export type DeviceStatus = Wire<Core.DeviceStatus>;
+/** `t` is null for a rule switched off in the profile itself (-Infinity on the server). */
+export type DisabledRule = Omit<Wire<Core.DisabledRule>, 't'> & { t: number | null };
+export type SessionSnapshot = Omit<Core.SessionSnapshot, 'alarms' | 'doses' | 'devices' | 'disabledRules'> & {
   doses: DoseRecord[];
-  fluidMl: number;
-  vitals: Record<Vital, VitalSnapshot>;
   alarms: OpenAlarm[];
-  audioPausedUntil: number | null;
   disabledRules: DisabledRule[];
   devices: DeviceStatus[];
-}
+};
 
 /** A compiled comparison (services/core/profile.ts) or one as a profile file writes it. */
 export interface LimitComparison {

@@ -1,6 +1,9 @@
 // The alarm state machine (DESIGN §3). One slot per rule: a rule never has two alarms open at once.
 // An alarm is open from `raised` until it is both cleared and — if it latches — acknowledged.
+import type { OpenAlarm } from './snapshot.js';
 import type { AlarmKind, AlarmTransition, CoreOutput, Priority, Vital } from './types.js';
+
+export type { OpenAlarm } from './snapshot.js';
 
 export interface AlarmSource {
   id: string;
@@ -8,27 +11,6 @@ export interface AlarmSource {
   priority: Priority;
   kind: AlarmKind;
   latching: boolean;
-}
-
-export interface OpenAlarm {
-  id: string;
-  rule: string;
-  vital: Vital | 'device';
-  priority: Priority;
-  kind: AlarmKind;
-  latching: boolean;
-  /** the condition holds now */
-  active: boolean;
-  acknowledged: boolean;
-  acknowledgedBy: string | undefined;
-  raisedAt: number;
-  clearedAt: number | undefined;
-  value: number | undefined;
-  device: string | undefined;
-  /** escalation hops so far */
-  escalations: number;
-  /** when the next escalation is due; Infinity = none */
-  escalateAt: number;
 }
 
 export const PRIORITY_RANK: Readonly<Record<Priority, number>> = { high: 3, medium: 2, low: 1 };

@@ -2,6 +2,7 @@
 // alarm state machine. Deterministic: time comes only with the inputs (sample times and clock ticks), never
 // from the wall clock, so the same inputs always yield the same outputs, live or replayed.
 import { AlarmBoard, type OpenAlarm } from './alarm-board.js';
+import type { DeviceStatus, DisabledRule, DoseRecord, SessionSnapshot, VitalSnapshot } from './snapshot.js';
 import { BaselineWindow } from './baseline.js';
 import { ProfileError, withRuleChange, type CompiledRule, type Profile } from './profile.js';
 import { BatteryRule, ConditionRule, DisconnectedRule } from './rules/device.js';
@@ -20,7 +21,6 @@ import {
   type Rejection,
   type RejectReason,
   type Sample,
-  type SensorCondition,
   type SessionEvent,
   type Vital,
 } from './types.js';
@@ -40,51 +40,7 @@ function isFiniteNumber(value: unknown): value is number {
   return typeof value === 'number' && Number.isFinite(value);
 }
 
-export interface DoseRecord {
-  t: number;
-  event: 'dose' | 'supplemental-dose';
-  mg: number | undefined;
-}
-
-export interface DeviceStatus {
-  device: string;
-  state: 'connected' | 'disconnected' | 'removed' | 'unknown';
-  battery: number | undefined;
-  lastSampleAt: number | undefined;
-  /** sensor conditions the device reports now */
-  conditions: SensorCondition[];
-}
-
-export interface VitalSnapshot {
-  value: number | null;
-  t: number | null;
-  baseline: number | null;
-  baselineSource: 'auto' | 'manual' | null;
-  samples: number;
-  artifacts: number;
-}
-
-export interface DisabledRule {
-  rule: string;
-  t: number;
-  by: string | undefined;
-  reason: string;
-}
-
-export interface SessionSnapshot {
-  now: number | null;
-  startedAt: number | null;
-  endedAt: number | null;
-  /** the first dose: time since dose is counted from here */
-  doseAt: number | null;
-  doses: DoseRecord[];
-  fluidMl: number;
-  vitals: Record<Vital, VitalSnapshot>;
-  alarms: OpenAlarm[];
-  audioPausedUntil: number | null;
-  disabledRules: DisabledRule[];
-  devices: DeviceStatus[];
-}
+export type { DeviceStatus, DisabledRule, DoseRecord, SessionSnapshot, VitalSnapshot } from './snapshot.js';
 
 export type CoreSink = (output: CoreOutput) => void;
 
