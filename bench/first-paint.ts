@@ -16,16 +16,8 @@ import { UserStore } from '../services/auth/user-store.js';
 import type { RecordingHeader, RecordingLine } from '../services/core/types.js';
 import type { ServiceSessionInfo } from '../services/live/session-manager.js';
 import { PACKAGE_ROOT } from '../services/paths.js';
+import type { Figure } from './figure.js';
 import { writeRecording } from '../services/store/recording-writer.js';
-
-export interface FirstPaintFigure {
-  name: string;
-  value: string;
-  baseline: string;
-  ratio: string;
-  target: string;
-  verdict: string;
-}
 
 const CHROMIUM = '/usr/bin/chromium';
 const LOADS = 5;
@@ -117,7 +109,7 @@ async function measureLoads(browser: Browser, base: string, cookie: { name: stri
   return loads;
 }
 
-export async function benchFirstPaint(): Promise<FirstPaintFigure> {
+export async function benchFirstPaint(): Promise<Figure> {
   if (!existsSync(CHROMIUM)) throw new Error(`first-paint: needs Chromium at ${CHROMIUM} (apt-get install chromium)`);
   if (!existsSync(join(PACKAGE_ROOT, 'dist', 'dashboard', 'app.js'))) throw new Error('first-paint: build the dashboard first (npm run build)');
   const dir = mkdtempSync(join(tmpdir(), 'vigil-bench-paint-'));

@@ -12,16 +12,8 @@ import { replayFile } from '../services/replay/replay.js';
 import { parseOnly } from '../services/store/recording-reader.js';
 import { writeRecording } from '../services/store/recording-writer.js';
 import { measureAlarmLatency } from './e2e.js';
+import type { Figure } from './figure.js';
 import { benchFirstPaint } from './first-paint.js';
-
-interface Figure {
-  name: string;
-  value: string;
-  baseline: string;
-  ratio: string;
-  target: string;
-  verdict: string;
-}
 
 const profile = loadProfile();
 
