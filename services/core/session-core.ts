@@ -365,6 +365,7 @@ export class SessionCore {
       audioPausedUntil: Number.isNaN(this.audioPausedUntil) ? null : this.audioPausedUntil,
       disabledRules: [...this.disabled.values()].map((entry) => ({ ...entry })),
       devices: [...this.devices.values()].map((device) => ({ ...device, conditions: [...device.conditions] })),
+      escalation: null,
     };
   }
 

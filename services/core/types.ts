@@ -1,5 +1,6 @@
 // The typed model shared by every part of vigil: what flows into the core and what comes out of it.
 // Field names follow the `vigil-recording` format (DESIGN §8), so a recording line *is* one of these.
+import type { EscalationPolicySpec } from './escalation-types.js';
 
 /** Vitals vigil evaluates. */
 export const VITALS = ['hr', 'spo2', 'sbp', 'dbp', 'map', 'temp'] as const;
@@ -104,9 +105,39 @@ export interface Tick {
   t: number;
 }
 
-export type CoreInput = Sample | SessionEvent | DeviceUpdate | Action | Tick;
+/**
+ * Delivery states of a notification, in the spirit of IHE Alert Communication Management: `sent` (handed to
+ * the channel), `delivered` (the receiving client confirmed), `read` (shown to the person), `accepted` /
+ * `declined` (the person's answer); `failed` (this attempt could not be delivered; the channel keeps trying).
+ */
+export const DELIVERY_STATES = ['sent', 'delivered', 'read', 'accepted', 'declined', 'failed'] as const;
+export type DeliveryState = (typeof DELIVERY_STATES)[number];
 
-const INPUT_TYPES: ReadonlySet<string> = new Set(['sample', 'event', 'device', 'action', 'tick']);
+/**
+ * What a channel reports about one notification. An input of the core, journalled like any other, so a
+ * replay reproduces the escalation chain exactly: declines and acceptances arrive at their recorded times.
+ */
+export interface DeliveryReport {
+  type: 'delivery';
+  t: number;
+  /** the notification's id (`n-<k>`, from its `notify` line) */
+  notification: string;
+  /** the channel id the report comes through (site configuration: `monitor-view`, `pager`, …) */
+  channel: string;
+  state: DeliveryState;
+  /** sent / failed: which attempt (1 = the first) */
+  attempt?: number;
+  /** read / accepted / declined: who (a vigil user id, or the receiving system's own reference) */
+  by?: string;
+  /** failed: why ("HTTP 503", "connection refused", "no monitor connected", "not confirmed within 10 s") */
+  reason?: string;
+  /** failed: when the channel tries again (ms since the epoch), if it will */
+  retryAt?: number;
+}
+
+export type CoreInput = Sample | SessionEvent | DeviceUpdate | Action | Tick | DeliveryReport;
+
+const INPUT_TYPES: ReadonlySet<string> = new Set(['sample', 'event', 'device', 'action', 'tick', 'delivery']);
 
 /** Is this recording line something the core takes in (rather than something it said, or raw bytes)? */
 export function isCoreInput(line: { type: string }): line is CoreInput {
@@ -131,8 +162,12 @@ export interface AlarmTransition {
   device?: string;
   /** acknowledged: who */
   by?: string;
-  /** escalated: hop number, 1 = the medical monitor */
+  /** escalated: the contact's place in the escalation chain, 1 = the first contact (the medical monitor) */
   level?: number;
+  /** escalated: the contact notified (escalation policy id) */
+  contact?: string;
+  /** escalated: the notification that carries it */
+  notification?: string;
   /** cleared: why, when not by its clear condition (e.g. 'session-end', 'alarm-off') */
   reason?: string;
 }
@@ -178,7 +213,49 @@ export interface RuleSwitched {
   reason?: string;
 }
 
-export type CoreOutput = AlarmTransition | AudioChange | BaselineSet | ArtifactSeen | RuleSwitched;
+/** Why a notification went out. */
+export type NotifyReason = 'escalation' | 'next-contact' | 'update' | 'repeat';
+
+/**
+ * A notification the core decided to send to one contact about one session: the notifier delivers it on
+ * each of the contact's channels and reports back with `delivery` inputs. Alarms of one session travel in
+ * one notification (grouping); `update` re-sends to the same contact with alarms added.
+ */
+export interface Notification {
+  type: 'notify';
+  t: number;
+  /** `n-<k>`, unique within the session; `${session}/${id}/${channel}` is each delivery's idempotency key */
+  id: string;
+  /** escalation policy contact id */
+  contact: string;
+  /** the contact's place in the chain, 1 = first */
+  level: number;
+  /** the highest priority among its alarms */
+  priority: Priority;
+  /** alarm instance ids it covers, highest priority first, then oldest */
+  alarms: string[];
+  reason: NotifyReason;
+  /** the earlier notification to the same contact this one supersedes (its channels stop retrying) */
+  replaces?: string;
+}
+
+/** How a notification ended. */
+export type NotifyOutcome = 'accepted' | 'declined' | 'timeout' | 'superseded' | 'resolved' | 'session-end';
+
+/**
+ * A notification needs no more delivering: someone accepted, the contact declined or did not accept in time
+ * (the chain moved on), a newer notification superseded it, or its alarms were acknowledged or ended.
+ */
+export interface NotificationEnd {
+  type: 'notify-end';
+  t: number;
+  id: string;
+  outcome: NotifyOutcome;
+  /** accepted: who */
+  by?: string;
+}
+
+export type CoreOutput = AlarmTransition | AudioChange | BaselineSet | ArtifactSeen | RuleSwitched | Notification | NotificationEnd;
 
 /** Why the core refused an input. Refused inputs change nothing. */
 export type RejectReason =
@@ -193,6 +270,8 @@ export type RejectReason =
   | 'bad-action'
   | 'unknown-rule'
   | 'bad-device'
+  | 'bad-delivery'
+  | 'unknown-notification'
   | 'session-ended';
 
 export interface Rejection {
@@ -211,6 +290,8 @@ export interface RecordingHeader {
     patient: string;
     room?: string;
     profile?: string;
+    /** the escalation policy the session runs under (the default policy when absent) */
+    escalation?: EscalationPolicySpec;
   };
 }
 

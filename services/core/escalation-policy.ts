@@ -1,0 +1,102 @@
+// The escalation policy (config/schemas/escalation.schema.json): who hears about an alarm nobody at the bedside
+// acknowledged, in what order, on which channels. It is part of what the core decides deterministically (hop
+// times, accept timeouts, repeats), so a session's journal header carries the policy it ran under.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Ajv, type ErrorObject } from 'ajv';
+import { CONFIG_DIR } from '../paths.js';
+import { parseDuration } from './duration.js';
+import type { EscalationPolicy, EscalationPolicySpec } from './escalation-types.js';
+
+export type { Contact, ContactRoute, ContactSpec, EscalationPolicy, EscalationPolicySpec } from './escalation-types.js';
+
+/** The built-in channel of the monitor view (dashboards over WebSocket). */
+export const MONITOR_VIEW_CHANNEL = 'monitor-view';
+
+/** DESIGN §3: escalation goes to the medical monitor, over the monitor view. */
+export const DEFAULT_POLICY_SPEC: EscalationPolicySpec = {
+  contacts: [{ id: 'medical-monitor', label: 'Medical monitor', notify: [{ channel: MONITOR_VIEW_CHANNEL, to: 'monitors' }], acceptWithin: '2m' }],
+  repeatEvery: '10m',
+  groupWithin: '15s',
+};
+
+export class PolicyError extends Error {
+  constructor(
+    readonly source: string,
+    readonly problems: string[],
+  ) {
+    super(`${source}: invalid escalation policy:\n  ${problems.join('\n  ')}`);
+    this.name = 'PolicyError';
+  }
+}
+
+let validator: ReturnType<Ajv['compile']> | undefined;
+
+function validate(spec: unknown): ErrorObject[] {
+  if (validator === undefined) {
+    const schema: unknown = JSON.parse(readFileSync(join(CONFIG_DIR, 'schemas', 'escalation.schema.json'), 'utf8'));
+    validator = new Ajv({ allErrors: true, strict: false }).compile(schema as object);
+  }
+  return validator(spec) ? [] : [...(validator.errors ?? [])];
+}
+
+function describe(errors: ErrorObject[]): string[] {
+  const seen = new Map<string, string>();
+  for (const error of errors) {
+    if (error.keyword === 'anyOf') continue;
+    let path = error.instancePath.slice(1).replace(/\//g, '.');
+    let message = error.message ?? 'is invalid';
+    if (error.keyword === 'additionalProperties') {
+      const extra = String((error.params as { additionalProperty?: unknown }).additionalProperty);
+      path = path === '' ? extra : `${path}.${extra}`;
+      message = 'is not a known field';
+    } else if (error.keyword === 'required') {
+      const missing = String((error.params as { missingProperty?: unknown }).missingProperty);
+      path = path === '' ? missing : `${path}.${missing}`;
+      message = 'is required';
+    } else if (error.keyword === 'pattern' && error.schemaPath.includes('uration')) {
+      message = 'must be a duration such as 10s, 2m or 1h';
+    } else if (error.keyword === 'type' && error.schemaPath.includes('optionalDuration')) {
+      continue;
+    }
+    if (!seen.has(path)) seen.set(path, `${path === '' ? '(policy)' : path}: ${message}`);
+  }
+  return [...seen.values()];
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** An override over a base policy: keys replace (so `contacts` replaces the whole list). */
+export function mergePolicies(base: EscalationPolicySpec, override: unknown): unknown {
+  if (!isPlainObject(override)) return override;
+  return { ...base, ...override };
+}
+
+/** Validates and compiles a policy (merged over the default); throws PolicyError naming every bad field. */
+export function compilePolicy(raw: unknown = {}, source = 'escalation'): EscalationPolicy {
+  const merged = mergePolicies(DEFAULT_POLICY_SPEC, raw);
+  const problems = describe(validate(merged));
+  if (problems.length > 0) throw new PolicyError(source, problems);
+  const spec = merged as EscalationPolicySpec;
+  const contacts = (spec.contacts ?? []).map((contact) => ({
+    id: contact.id,
+    label: contact.label ?? contact.id,
+    notify: contact.notify.map((route) => ({ ...route })),
+    acceptMs: parseDuration(contact.acceptWithin ?? '2m'),
+  }));
+  const ids = new Set<string>();
+  contacts.forEach((contact, i) => {
+    if (ids.has(contact.id)) problems.push(`contacts.${i}.id: "${contact.id}" is listed twice`);
+    ids.add(contact.id);
+    if (contact.acceptMs <= 0) problems.push(`contacts.${i}.acceptWithin: must be longer than 0`);
+  });
+  const groupMs = parseDuration(spec.groupWithin ?? '15s');
+  const repeatMs = spec.repeatEvery === null || spec.repeatEvery === undefined ? Infinity : parseDuration(spec.repeatEvery);
+  if (repeatMs <= 0) problems.push('repeatEvery: must be longer than 0 (or null for never)');
+  if (problems.length > 0) throw new PolicyError(source, problems);
+  return { spec, contacts, repeatMs, groupMs };
+}
+
+export const DEFAULT_POLICY: EscalationPolicy = compilePolicy();
