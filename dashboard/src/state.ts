@@ -44,6 +44,7 @@ export function emptyState(): SessionSnapshot {
     audioPausedUntil: null,
     disabledRules: [],
     devices: [],
+    escalation: null,
   };
 }
 
