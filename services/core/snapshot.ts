@@ -76,6 +76,7 @@ export interface NotificationStatus {
   priority: Priority;
   alarms: string[];
   reason: NotifyReason;
+  acceptBy: number;
   /** channel id → the latest it reported; a channel that reported nothing yet is absent */
   channels: Record<string, ChannelDelivery>;
   status: 'pending' | DeliveryState;

@@ -235,6 +235,8 @@ export interface Notification {
   /** alarm instance ids it covers, highest priority first, then oldest */
   alarms: string[];
   reason: NotifyReason;
+  /** when the chain moves on to the next contact unless this one accepts (ms since the epoch) */
+  acceptBy: number;
   /** the earlier notification to the same contact this one supersedes (its channels stop retrying) */
   replaces?: string;
 }
