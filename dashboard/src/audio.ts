@@ -2,7 +2,8 @@
 // (3 + 2, pause, 3 + 2) repeated, medium = 3 pulses repeated, low = 2 pulses, rarely repeated. Browsers only let
 // a page make sound after a user gesture, so the AudioContext is created/resumed on the first click or key
 // (the sign-in counts); until then the page says plainly that sound is off. Every pattern started is also
-// pushed to window.__vigilTones ({ priority, at }) so a test can see it.
+// pushed to window.__vigilTones ({ priority, at }) so a test can see it. A failure of the alarm system itself
+// sounds the high-priority pattern on every view, whatever the view's own alarms want (no pause silences it).
 import type { Priority } from './types.js';
 
 export interface ToneRecord {
@@ -45,6 +46,9 @@ class AlarmAudio {
   private context: AudioContext | undefined;
   private wave: PeriodicWave | undefined;
   private sounding: Priority | 'none' = 'none';
+  /** what the current view's alarms want */
+  private wanted: Priority | 'none' = 'none';
+  private systemFailing = false;
   private timer: number | undefined;
   private readonly listeners = new Set<Listener>();
 
@@ -81,8 +85,20 @@ class AlarmAudio {
     this.notify();
   }
 
-  /** What should sound now; a change starts the new pattern at once. */
+  /** What the view's alarms want to sound now; a change starts the new pattern at once. */
   set(priority: Priority | 'none'): void {
+    this.wanted = priority;
+    this.apply();
+  }
+
+  /** The alarm system failed (or works again): the high-priority pattern while it is failing. */
+  setSystemFailure(failing: boolean): void {
+    this.systemFailing = failing;
+    this.apply();
+  }
+
+  private apply(): void {
+    const priority: Priority | 'none' = this.systemFailing ? 'high' : this.wanted;
     if (priority === this.sounding) return;
     this.sounding = priority;
     window.clearTimeout(this.timer);

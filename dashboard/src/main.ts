@@ -1,7 +1,9 @@
 // The dashboard: sign-in, then the view the URL hash names (dashboard/CONTRACT.md): #/ overview,
-// #/session/<id> bedside, #/replay replay. Any 401 brings the sign-in form back in place of the view.
+// #/session/<id> bedside, #/replay replay. Any 401 brings the sign-in form back in place of the view. Above
+// every view: the alarm-system failure banner (the views' WebSocket connections report the system's state).
 import { fetchMe, onSignedOut, signOut } from './api.js';
 import { alarmAudio, installAudioUnlock } from './audio.js';
+import { SystemFailureBanner } from './components/system-failure-banner.js';
 import { h, setText } from './dom.js';
 import { closeAllPairings } from './pairing.js';
 import { currentRoute, onRouteChange, type Route } from './router.js';
@@ -9,6 +11,7 @@ import type { Me } from './types.js';
 import { bedsideView } from './views/bedside.js';
 import { overviewView } from './views/overview.js';
 import { replayView } from './views/replay.js';
+import { systemStatus } from './system-status.js';
 import { signinView } from './views/signin.js';
 import type { View } from './views/view.js';
 
@@ -18,11 +21,13 @@ installAudioUnlock();
 const host = h('main', { id: 'view', tabindex: -1 });
 const who = h('span', { class: 'who-am-i', 'data-testid': 'signed-in-as' });
 const signOutButton = h('button', { type: 'button', class: 'btn btn-small', hidden: true }, 'Sign out');
+const systemFailure = new SystemFailureBanner(systemStatus);
 const nav = h('nav', { 'aria-label': 'Views', hidden: true }, h('a', { href: '#/' }, 'Overview'), h('a', { href: '#/replay' }, 'Replay'));
 const shell = h(
   'div',
   { class: 'shell' },
   h('header', { class: 'topbar' }, h('a', { class: 'brand', href: '#/' }, 'vigil'), nav, h('span', { class: 'spacer' }), who, signOutButton),
+  systemFailure.el,
   host,
   h('footer', { class: 'note' }, h('strong', {}, 'vigil is a monitoring aid, not a certified medical device.'), ' It does not replace the clinical monitoring, judgement or equipment a dosing session requires.'),
 );
@@ -43,6 +48,7 @@ function showSignin(): void {
   signOutButton.hidden = true;
   setText(who, '');
   alarmAudio.set('none');
+  systemStatus.reset();
   mount(
     signinView((signedIn) => {
       me = signedIn;

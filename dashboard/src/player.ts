@@ -2,7 +2,7 @@
 // again from the first line (the state can only be built forwards, as the core builds it).
 import { ManualClock } from './clock.js';
 import type { SessionModel } from './state.js';
-import type { HubLine } from './types.js';
+import type { SessionLine } from './types.js';
 
 export class ReplayPlayer {
   readonly clock = new ManualClock();
@@ -14,7 +14,7 @@ export class ReplayPlayer {
 
   constructor(
     private readonly model: SessionModel,
-    private readonly lines: readonly HubLine[],
+    private readonly lines: readonly SessionLine[],
     readonly start: number,
     readonly end: number,
     private readonly changed: () => void,
@@ -79,8 +79,8 @@ export class ReplayPlayer {
 
   private applyUntil(t: number): void {
     const lines = this.lines;
-    while (this.next < lines.length && (lines[this.next] as HubLine).t <= t) {
-      this.model.apply(lines[this.next] as HubLine);
+    while (this.next < lines.length && (lines[this.next] as SessionLine).t <= t) {
+      this.model.apply(lines[this.next] as SessionLine);
       this.next++;
     }
   }

@@ -1,14 +1,15 @@
 // Reading a vigil-recording (NDJSON) in the browser for the replay: the lines the dashboard applies (the same
-// ones the WebSocket forwards), in time order. Raw frames, ticks, actions and artifacts are skipped: an
-// action's effect is in the recording as the alarm/audio/rule lines the core wrote.
-import type { HubLine, RecordingHeaderLike } from './types.js';
+// ones the WebSocket forwards, escalation lines included), in time order. Raw frames, ticks, actions and artifacts
+// are skipped: an action's effect is in the recording as the alarm/audio/rule lines the core wrote.
+import type { SessionLine, RecordingHeaderLike } from './types.js';
 
-const APPLIED = new Set(['sample', 'alarm', 'event', 'device', 'audio', 'baseline', 'rule']);
-const OUTPUTS = new Set(['alarm', 'audio', 'baseline', 'rule']);
+const APPLIED = new Set(['sample', 'alarm', 'event', 'device', 'audio', 'baseline', 'rule', 'notify', 'notify-end', 'delivery']);
+/** What the core says (a replay on the service recomputes these); `delivery` is an input, kept from the file. */
+const OUTPUTS = new Set(['alarm', 'audio', 'baseline', 'rule', 'notify', 'notify-end']);
 
 export interface Recording {
   header: RecordingHeaderLike | undefined;
-  lines: HubLine[];
+  lines: SessionLine[];
   /** the recording holds the core's own alarm lines (a journal); a simulated file has none */
   hasAlarms: boolean;
   firstT: number | undefined;
@@ -17,13 +18,13 @@ export interface Recording {
   bad: number;
 }
 
-function byTime(lines: Array<{ line: HubLine; order: number }>): HubLine[] {
+function byTime(lines: Array<{ line: SessionLine; order: number }>): SessionLine[] {
   return lines.sort((a, b) => a.line.t - b.line.t || a.order - b.order).map((x) => x.line);
 }
 
 export function parseRecording(text: string): Recording {
   let header: RecordingHeaderLike | undefined;
-  const lines: Array<{ line: HubLine; order: number }> = [];
+  const lines: Array<{ line: SessionLine; order: number }> = [];
   let hasAlarms = false;
   let bad = 0;
   let start = 0;
@@ -56,7 +57,7 @@ export function parseRecording(text: string): Recording {
       continue;
     }
     if (line.type === 'alarm') hasAlarms = true;
-    lines.push({ line: value as HubLine, order: order++ });
+    lines.push({ line: value as SessionLine, order: order++ });
   }
   const sorted = byTime(lines);
   return { header, lines: sorted, hasAlarms, firstT: sorted[0]?.t, lastT: sorted[sorted.length - 1]?.t, bad };
@@ -66,8 +67,8 @@ export function parseRecording(text: string): Recording {
  * The recording's inputs with the outputs the service's core computed for them, in time order; at the same
  * instant the input comes first (the sample that raised an alarm before the alarm).
  */
-export function withOutputs(recording: Recording, outputs: readonly HubLine[]): Recording {
-  const merged: Array<{ line: HubLine; order: number }> = [];
+export function withOutputs(recording: Recording, outputs: readonly SessionLine[]): Recording {
+  const merged: Array<{ line: SessionLine; order: number }> = [];
   let order = 0;
   for (const line of recording.lines) if (!OUTPUTS.has(line.type)) merged.push({ line, order: order++ });
   for (const line of outputs) if (OUTPUTS.has(line.type) && Number.isFinite(line.t)) merged.push({ line, order: order++ });

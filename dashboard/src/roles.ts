@@ -17,6 +17,14 @@ export function mayBind(me: Me, session: Pick<SessionSummary, 'therapists' | 'mo
   return me.roles.includes('admin') || mayAct(me, session);
 }
 
+/**
+ * Answering a notification (Accept / Decline) is for the people escalation reaches: medical monitors and
+ * therapists. The hub addresses them; an engineer or admin never gets the prompt, even if addressed by mistake.
+ */
+export function mayAnswerNotifications(me: Me): boolean {
+  return me.roles.includes('monitor') || me.roles.includes('therapist');
+}
+
 /** replay: engineers (the server replays a file through the core for them) */
 export function mayReplay(me: Me): boolean {
   return me.roles.includes('engineer');

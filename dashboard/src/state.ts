@@ -1,10 +1,11 @@
 // The local copy of one session's state: a snapshot (from the WebSocket, or the full `state` in the answer to
 // an action) and then every live line applied to it, exactly as the core would change its own state. The
 // bedside view feeds it from the WebSocket, the replay view from a recording on a virtual clock: same code.
+import { applyEscalationLine, settleEscalation } from './escalation.js';
 import { PRIORITY_RANK } from './format.js';
 import { TrendStore } from './trend.js';
 import type { AlarmTransition, DeviceUpdate, SessionEvent } from '../../services/core/types.js';
-import type { DeviceStatus, HubLine, OpenAlarm, RuleInfo, SessionSnapshot, Vital, VitalSnapshot } from './types.js';
+import type { DeviceStatus, OpenAlarm, RuleInfo, SessionLine, SessionSnapshot, Vital, VitalSnapshot } from './types.js';
 import { VITAL_LIST } from './types.js';
 
 /** Values outside these are artifacts: the core counts and records them, never shows or evaluates them (DESIGN §4). */
@@ -139,7 +140,7 @@ export class SessionModel {
     this.version++;
   }
 
-  apply(line: HubLine): void {
+  apply(line: SessionLine): void {
     if (line.type === 'sample') {
       this.sample(line.vital, line.t, line.value, line.unit, line.device, line.mode);
       return;
@@ -151,6 +152,12 @@ export class SessionModel {
     switch (line.type) {
       case 'alarm':
         this.alarm(line);
+        if (line.state === 'acknowledged' || line.state === 'cleared') state.escalation = settleEscalation(state.escalation, state.alarms);
+        break;
+      case 'notify':
+      case 'notify-end':
+      case 'delivery':
+        state.escalation = applyEscalationLine(state.escalation, line);
         break;
       case 'event':
         this.event(line);
@@ -175,6 +182,7 @@ export class SessionModel {
           if (!state.disabledRules.some((r) => r.rule === line.rule)) state.disabledRules.push({ rule: line.rule, t: line.t, by: line.by, reason: line.reason ?? '' });
           // Switching a rule off closes its alarm, latched or not (a resolved one silently).
           state.alarms = state.alarms.filter((a) => a.rule !== line.rule);
+          state.escalation = settleEscalation(state.escalation, state.alarms);
         }
         break;
     }
@@ -297,6 +305,7 @@ export class SessionModel {
       case 'session-end':
         state.endedAt = line.t;
         state.alarms = [];
+        state.escalation = null;
         break;
       case 'note':
         break;

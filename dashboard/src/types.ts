@@ -3,10 +3,15 @@
 // delivers it), and the hub protocol from services/api/ws-protocol.ts.
 import type { LineMessage, HubLine } from '../../services/api/ws-protocol.js';
 import type * as Core from '../../services/core/snapshot.js';
-import type { AlarmKind, Priority, SensorCondition, Vital } from '../../services/core/types.js';
+import type { AlarmKind, DeliveryReport, DeliveryState, Notification, NotificationEnd, NotifyOutcome, NotifyReason, Priority, SensorCondition, Vital } from '../../services/core/types.js';
 
 export type { HubLine, LineMessage };
-export type { AlarmKind, Priority, SensorCondition, Vital };
+export type { AlarmKind, DeliveryReport, DeliveryState, Notification, NotificationEnd, NotifyOutcome, NotifyReason, Priority, SensorCondition, Vital };
+
+/** The escalation's journal lines (docs/notifications.md): what the core decided and what the channels reported. */
+export type EscalationLine = Notification | NotificationEnd | DeliveryReport;
+/** Every journal line the dashboard applies to a session (the hub forwards the escalation lines too). */
+export type SessionLine = HubLine | EscalationLine;
 
 export const VITAL_LIST: readonly Vital[] = ['hr', 'spo2', 'sbp', 'dbp', 'map', 'temp'];
 
@@ -24,12 +29,72 @@ export type DoseRecord = Wire<Core.DoseRecord>;
 export type DeviceStatus = Wire<Core.DeviceStatus>;
 /** `t` is null for a rule switched off in the profile itself (-Infinity on the server). */
 export type DisabledRule = Omit<Wire<Core.DisabledRule>, 't'> & { t: number | null };
-export type SessionSnapshot = Omit<Core.SessionSnapshot, 'alarms' | 'doses' | 'devices' | 'disabledRules'> & {
+export type ChannelDelivery = Wire<Core.ChannelDelivery>;
+export type NotificationStatus = Omit<Wire<Core.NotificationStatus>, 'channels'> & { channels: Record<string, ChannelDelivery> };
+export type EscalationSnapshot = Omit<Wire<Core.EscalationSnapshot>, 'notifications'> & { notifications: NotificationStatus[] };
+export type SessionSnapshot = Omit<Core.SessionSnapshot, 'alarms' | 'doses' | 'devices' | 'disabledRules' | 'escalation'> & {
   doses: DoseRecord[];
   alarms: OpenAlarm[];
   disabledRules: DisabledRule[];
   devices: DeviceStatus[];
+  escalation: EscalationSnapshot | null;
 };
+
+// Messages of the hub beyond the journal lines (docs/notifications.md, "WebSocket additions").
+
+/** One alarm a notification carries, as the notifier describes it (the webhook body's `alarms`). */
+export interface NotificationAlarm {
+  id: string;
+  rule: string;
+  text: string;
+  priority: Priority;
+  kind: AlarmKind;
+  vital: Vital | 'device';
+  value?: number;
+  raisedAt: number;
+}
+
+/** server → client, to the addressees of a notification only; re-sent until a receipt confirms it. */
+export interface NotificationMessage {
+  type: 'notification';
+  session: string;
+  notification: {
+    id: string;
+    contact: string;
+    level: number;
+    priority: Priority;
+    reason: NotifyReason;
+    t: number;
+    alarms: NotificationAlarm[];
+    acceptBy?: number;
+  };
+}
+
+/** What the person's client reports back about a notification. */
+export type ReceiptState = Extract<DeliveryState, 'delivered' | 'read' | 'accepted' | 'declined'>;
+
+/** client → server */
+export interface ReceiptMessage {
+  type: 'receipt';
+  session: string;
+  notification: string;
+  state: ReceiptState;
+}
+
+export interface SystemProblem {
+  /** which part of the alarm system failed ('journal', 'core', …) */
+  component: string;
+  session?: string;
+  message: string;
+  since: number;
+}
+
+/** server → client, to every connection: the alarm system itself failed (or is well again). */
+export interface SystemMessage {
+  type: 'system';
+  state: 'failed' | 'ok';
+  problems: SystemProblem[];
+}
 
 /** A compiled comparison (services/core/profile.ts) or one as a profile file writes it. */
 export interface LimitComparison {
@@ -83,9 +148,16 @@ export interface SessionSummary {
   highestAlarm: { rule: string; priority: Priority; active: boolean; acknowledged: boolean } | null;
 }
 
+/** The escalation policy's contacts, as far as screens need them (services/core/escalation-types.ts). */
+export interface PolicyContacts {
+  contacts?: Array<{ id: string; label?: string }>;
+}
+
 /** GET /api/sessions/:id */
 export interface SessionDetail extends SessionSummary {
   profile: string;
+  /** the session's escalation policy, when the answer carries it (for the contacts' labels) */
+  escalation?: PolicyContacts;
   rules: RuleInfo[];
   devices: DeviceBinding[];
   state: SessionSnapshot;
@@ -126,12 +198,12 @@ export interface ServerReplay {
   issueCount: number;
   issues: Array<{ lineNo: number; message: string }>;
   recordedAlarms: number;
-  outputs: HubLine[];
+  outputs: SessionLine[];
   truncated: boolean;
 }
 
 /** The first line of a recording, as far as the replay needs it. */
 export interface RecordingHeaderLike {
   type: 'header';
-  session?: { id?: string; patient?: string; room?: string; profile?: string };
+  session?: { id?: string; patient?: string; room?: string; profile?: string; escalation?: PolicyContacts };
 }

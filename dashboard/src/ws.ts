@@ -2,8 +2,11 @@
 // so it gets exactly what it missed, keeps the highest seq per session, confirms every alarm message (every
 // copy), passes each message on once (de-duplicated by session and seq), and notices a dead link by itself
 // (browsers cannot see the server's pings): app-level pings, and no message for too long means down.
+// Beyond the journal lines (docs/notifications.md): `notification` messages to the addressees of an escalation,
+// answered with `receipt`s, and `system` messages about the alarm system itself (reported page-wide).
 import { observeServerTime } from './clock.js';
-import type { HubLine, LineMessage, SessionSnapshot } from './types.js';
+import { parseSystemMessage, systemStatus } from './system-status.js';
+import type { LineMessage, NotificationMessage, ReceiptState, SessionLine, SessionSnapshot } from './types.js';
 
 export interface Snapshot {
   session: string;
@@ -17,9 +20,9 @@ export interface HubHandlers {
   /** a fresh snapshot of one session: replace what you hold for it */
   snapshot(snapshot: Snapshot): void;
   /** a line not seen before (in seq order, except conflated samples) */
-  line(session: string, seq: number, line: HubLine): void;
-  /** every copy of every alarm message, before de-duplication (after it is confirmed) */
-  alarmMessage?(session: string, seq: number, line: HubLine): void;
+  line(session: string, seq: number, line: SessionLine): void;
+  /** every copy of a notification addressed to this user (the hub re-sends until a receipt confirms it) */
+  notification?(message: NotificationMessage): void;
   /** the link went up or down */
   status?(online: boolean): void;
   /** the session is gone (removed, or closed with 4004) */
@@ -95,9 +98,14 @@ export class HubClient {
     socket?.close(1000, 'view closed');
   }
 
-  /** Sends a confirm for an alarm message (again, if the user confirms an escalation by hand). */
+  /** Confirms an alarm message. */
   confirm(session: string, seq: number): boolean {
     return this.send({ type: 'confirm', seq, session });
+  }
+
+  /** Reports what became of a notification here; false when the link is down (nothing was sent). */
+  receipt(session: string, notification: string, state: ReceiptState): boolean {
+    return this.send({ type: 'receipt', session, notification, state });
   }
 
   private send(message: object): boolean {
@@ -221,8 +229,21 @@ export class HubClient {
     }
     if (typeof message !== 'object' || message === null) return;
     const typed = message as { type?: unknown };
+    if (typed.type !== 'hello' && typed.type !== 'system' && typed.type !== 'error') systemStatus.sessionMessage();
     switch (typed.type) {
+      case 'system': {
+        const system = parseSystemMessage(message);
+        if (system !== undefined) systemStatus.apply(system);
+        return;
+      }
+      case 'notification': {
+        const notification = message as NotificationMessage;
+        if (typeof notification.session !== 'string' || typeof notification.notification?.id !== 'string') return;
+        this.options.handlers.notification?.(notification);
+        return;
+      }
       case 'hello': {
+        systemStatus.hello();
         const hello = message as { epoch: string };
         if (this.epoch !== undefined && this.epoch !== hello.epoch) {
           // The service restarted: seqs start again; the snapshots that follow replace everything.
@@ -266,10 +287,7 @@ export class HubClient {
   private line(message: LineMessage): void {
     if (typeof message.seq !== 'number' || typeof message.session !== 'string' || typeof message.line !== 'object') return;
     // Every copy of an alarm message is confirmed; it is shown once.
-    if (message.type === 'alarm') {
-      this.confirm(message.session, message.seq);
-      this.options.handlers.alarmMessage?.(message.session, message.seq, message.line);
-    }
+    if (message.type === 'alarm') this.confirm(message.session, message.seq);
     const cursor = this.cursor(message.session);
     if (message.seq <= cursor.snapshotSeq || cursor.seen.has(message.seq)) return;
     cursor.seen.add(message.seq);

@@ -7,6 +7,7 @@ import type { ServerMessage } from './ws-protocol.js';
 const SERVER_TYPES: ReadonlySet<string> = new Set([
   'hello', 'snapshot', 'removed', 'pong', 'error',
   'sample', 'alarm', 'event', 'device', 'audio', 'baseline', 'rule',
+  'notify', 'notify-end', 'delivery', 'notification',
 ]);
 
 /** Alarm seqs remembered per session to spot re-sent alarms (they are re-sent for seconds, not hours). */
@@ -52,6 +53,7 @@ export class HubCursor {
         return true;
       case 'pong':
       case 'error':
+      case 'notification': // targeted, not numbered: no seq to track
         return true;
       default: {
         const fresh = message.type !== 'alarm' || this.markAlarm(message.session, message.seq);

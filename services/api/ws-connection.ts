@@ -7,7 +7,7 @@ import type { RawData, WebSocket } from 'ws';
 import type { User } from '../auth/types.js';
 import type { Outgoing, SessionChannel } from './ws-channel.js';
 import type { ResolvedLimits } from './ws-limits.js';
-import { CLOSE, parseClientMessage, type ConfirmMessage, type ErrorMessage, type ServerMessage } from './ws-protocol.js';
+import { CLOSE, parseClientMessage, type ConfirmMessage, type ErrorMessage, type ReceiptMessage, type ServerMessage } from './ws-protocol.js';
 
 export type ConnectionLimits = Pick<
   ResolvedLimits,
@@ -18,6 +18,8 @@ export type ConnectionLimits = Pick<
 export interface ConnectionEvents {
   /** a well-formed confirm from the client; returns the error to reply with, if any */
   confirm(connection: HubConnection, message: ConfirmMessage): ErrorMessage | undefined;
+  /** a well-formed receipt for a notification; returns the error to reply with, if any */
+  receipt?(connection: HubConnection, message: ReceiptMessage): ErrorMessage | undefined;
   /** the connection stopped receiving (closed or cut off); `unconfirmed` are its alarms still awaiting confirmation */
   detached(connection: HubConnection, unconfirmed: Outgoing[]): void;
 }
@@ -94,10 +96,11 @@ export class HubConnection {
     this.checkBacklog(now);
   }
 
-  /** Control messages (hello, snapshot, error, pong, removed): not numbered, never held. */
-  send(message: ServerMessage): void {
-    if (this.detachedNow || this.socket.readyState !== OPEN) return;
+  /** Control messages (hello, snapshot, error, pong, removed, notification): not numbered, never held. False when not sent. */
+  send(message: ServerMessage): boolean {
+    if (this.detachedNow || this.socket.readyState !== OPEN) return false;
     this.write(JSON.stringify(message));
+    return true;
   }
 
   /** A client frame. Anything wrong with it is answered with an error; nothing escapes. */
@@ -123,7 +126,7 @@ export class HubConnection {
         this.send(message.id === undefined ? { type: 'pong', t: Date.now() } : { type: 'pong', id: message.id, t: Date.now() });
         return;
       }
-      const error = this.events.confirm(this, message);
+      const error = message.type === 'receipt' ? this.events.receipt?.(this, message) : this.events.confirm(this, message);
       if (error !== undefined) this.send(error);
     } catch (error) {
       this.log.error({ err: error, user: this.user.username }, 'ws: handling a client message failed');

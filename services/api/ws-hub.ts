@@ -6,11 +6,19 @@ import fastifyWebsocket from '@fastify/websocket';
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import type { User } from '../auth/types.js';
-import type { HubSession } from './hub-types.js';
+import type { HubNotifications, HubSession } from './hub-types.js';
 import { SessionChannel, type Outgoing } from './ws-channel.js';
 import { HubConnection } from './ws-connection.js';
 import { resolveLimits, type ResolvedLimits, type WsHubLimits } from './ws-limits.js';
-import { CLOSE, PROTOCOL_VERSION, type ConfirmMessage, type ErrorMessage, type SnapshotReason } from './ws-protocol.js';
+import {
+  CLOSE,
+  PROTOCOL_VERSION,
+  type ConfirmMessage,
+  type ErrorMessage,
+  type NotificationMessage,
+  type ReceiptMessage,
+  type SnapshotReason,
+} from './ws-protocol.js';
 import { ALL_SESSIONS, parseHubQuery, type HubQuery } from './ws-query.js';
 
 export interface HubSessions {
@@ -25,6 +33,8 @@ export interface WsHubOptions {
   canRead(user: User, sessionId: string): boolean;
   /** a user's client confirmed an alarm message: called once per user and alarm */
   onConfirm?(user: User, sessionId: string, message: { seq: number; alarmId?: string }): void;
+  /** the notifier's monitor-view channel: targeted notification pushes, who just connected, receipts */
+  notifications?: HubNotifications;
   limits?: WsHubLimits;
   log?: FastifyBaseLogger;
   /** default /ws */
@@ -57,6 +67,7 @@ class Hub {
   ) {}
 
   start(): void {
+    this.options.notifications?.attach({ push: (session, to, message) => this.push(session, to, message) });
     const every = (ms: number, run: () => void): void => {
       const timer = setInterval(() => {
         try {
@@ -183,6 +194,12 @@ class Hub {
       entries = [...entries, ...owed.filter((entry) => !included.has(entry.seq))].sort((a, b) => a.seq - b.seq);
     }
     for (const entry of entries) connection.deliver(entry);
+    // After the snapshot: a notification waiting for this user arrives on top of the state it is about.
+    try {
+      this.options.notifications?.followed(connection.user, session.id);
+    } catch (error) {
+      this.log.error({ err: error, session: session.id }, 'ws: notifications.followed failed');
+    }
   }
 
   private snapshot(connection: HubConnection, channel: SessionChannel<HubConnection>, points: number, reason: SnapshotReason): void {
@@ -242,6 +259,38 @@ class Hub {
       this.log.error({ err: error, session: sessionId }, 'ws: onConfirm failed');
     }
     return undefined;
+  }
+
+  receipt(connection: HubConnection, message: ReceiptMessage): ErrorMessage | undefined {
+    if (!connection.channels.has(message.session)) {
+      return { type: 'error', code: 'refused', message: `this connection does not follow session ${message.session}` };
+    }
+    const notifications = this.options.notifications;
+    if (notifications === undefined) return { type: 'error', code: 'unavailable', message: 'notifications are not enabled' };
+    let refusal: string | undefined;
+    try {
+      refusal = notifications.receipt(connection.user, message);
+    } catch (error) {
+      this.log.error({ err: error, session: message.session }, 'ws: notifications.receipt failed');
+      return { type: 'error', code: 'unavailable', message: 'the receipt could not be taken' };
+    }
+    return refusal === undefined ? undefined : { type: 'error', code: 'refused', message: refusal };
+  }
+
+  // --- targeted pushes (notifications): not numbered, to the chosen users' connections of one session ---
+
+  push(sessionId: string, to: (user: User) => boolean, message: NotificationMessage): number {
+    const channel = this.channels.get(sessionId);
+    if (channel === undefined) return 0;
+    let sent = 0;
+    for (const connection of channel.subscribers) {
+      try {
+        if (to(connection.user) && connection.send(message)) sent++;
+      } catch (error) {
+        this.log.error({ err: error, session: sessionId }, 'ws: push failed');
+      }
+    }
+    return sent;
   }
 
   detached(connection: HubConnection, unconfirmed: Outgoing[]): void {

@@ -15,9 +15,12 @@
 //                         buffer, 'reset' when since is not from this hub), then every buffered alarm after
 //                         `since` on a gap — or, when since is in the buffer, exactly the messages after it;
 //                         then any alarm this user was sent earlier and has not confirmed (re-sent).
-//   live, per session:    { type: 'sample'|'alarm'|'event'|'device'|'audio'|'baseline'|'rule', seq, session, line }
+//   live, per session:    { type: 'sample'|'alarm'|'event'|'device'|'audio'|'baseline'|'rule'|'notify'|'notify-end'|'delivery',
+//                           seq, session, line }
 //                         `line` is the journal line; `seq` increases by one per message of the session.
 //   also:                 snapshot reason 'added' (a new session under session=*), removed, pong, error.
+//   notification          { type, session, notification } — to the addressees of an escalation notification
+//                         only (docs/notifications.md), not numbered; re-sent until a receipt confirms it.
 //
 // Delivery rules:
 //   - alarm messages are never dropped or merged; the client answers each with { type: 'confirm', seq }
@@ -28,30 +31,63 @@
 //     never seen. Track the highest seq seen per session, not the count.
 //   - everything else goes out in seq order.
 //
-// Client → server: { type: 'confirm', seq, session? } | { type: 'ping', id? } (answered by pong).
+// Client → server: { type: 'confirm', seq, session? } | { type: 'ping', id? } (answered by pong)
+//   | { type: 'receipt', session, notification, state: delivered|read|accepted|declined } (addressees only).
 // Bad JSON, an unknown type, wrong fields, a binary frame or a message over maxMessageBytes gets an `error`;
 // the connection stays up. Only a frame over maxFrameBytes closes it (1009): ws must buffer a frame whole.
 //
 // Liveness: the server pings every heartbeatMs and terminates a connection that missed the previous pong.
 // Close codes: see CLOSE below.
 import type {
+  AlarmKind,
   AlarmTransition,
   AudioChange,
   BaselineSet,
+  DeliveryReport,
+  DeliveryState,
   DeviceUpdate,
+  Notification,
+  NotificationEnd,
+  NotifyReason,
+  Priority,
   RecordingLine,
   RuleSwitched,
   Sample,
   SessionEvent,
+  Vital,
 } from '../core/types.js';
 
 export const PROTOCOL_VERSION = 1;
 
-/** Journal lines the hub forwards. Raw frames, ticks, actions (their effects arrive as lines) and artifacts stay in the journal. */
-export type HubLine = Sample | AlarmTransition | SessionEvent | DeviceUpdate | AudioChange | BaselineSet | RuleSwitched;
+/**
+ * Journal lines the hub forwards. Raw frames, ticks, actions (their effects arrive as lines) and artifacts stay in
+ * the journal. The escalation's lines (notify, notify-end, delivery) go to every client: every screen shows who was told.
+ */
+export type HubLine =
+  | Sample
+  | AlarmTransition
+  | SessionEvent
+  | DeviceUpdate
+  | AudioChange
+  | BaselineSet
+  | RuleSwitched
+  | Notification
+  | NotificationEnd
+  | DeliveryReport;
 export type HubLineType = HubLine['type'];
 
-export const HUB_LINE_TYPES: ReadonlySet<string> = new Set<HubLineType>(['sample', 'alarm', 'event', 'device', 'audio', 'baseline', 'rule']);
+export const HUB_LINE_TYPES: ReadonlySet<string> = new Set<HubLineType>([
+  'sample',
+  'alarm',
+  'event',
+  'device',
+  'audio',
+  'baseline',
+  'rule',
+  'notify',
+  'notify-end',
+  'delivery',
+]);
 
 export function isHubLine(line: RecordingLine): line is HubLine {
   return HUB_LINE_TYPES.has(line.type);
@@ -101,7 +137,8 @@ export interface PongMessage {
   t: number;
 }
 
-export type ErrorCode = 'bad-json' | 'bad-message' | 'unknown-type' | 'too-large' | 'unknown-seq' | 'unavailable';
+/** refused: a well-formed message this user may not send (a receipt from someone not addressed) */
+export type ErrorCode = 'bad-json' | 'bad-message' | 'unknown-type' | 'too-large' | 'unknown-seq' | 'unavailable' | 'refused';
 
 export interface ErrorMessage {
   type: 'error';
@@ -109,7 +146,36 @@ export interface ErrorMessage {
   message: string;
 }
 
-export type ServerMessage = HelloMessage | SnapshotMessage | LineMessage | RemovedMessage | PongMessage | ErrorMessage;
+/** One alarm a notification carries, as the notifier describes it (also the webhook body's `alarms`). */
+export interface NotificationAlarm {
+  id: string;
+  rule: string;
+  /** the rule's text, e.g. "Heart rate high" */
+  text: string;
+  priority: Priority;
+  kind: AlarmKind;
+  vital: Vital | 'device';
+  value?: number;
+  raisedAt: number;
+}
+
+/** An escalation notification, to its addressees only (docs/notifications.md); answered with `receipt`. */
+export interface NotificationMessage {
+  type: 'notification';
+  session: string;
+  notification: {
+    id: string;
+    contact: string;
+    level: number;
+    priority: Priority;
+    reason: NotifyReason;
+    t: number;
+    acceptBy: number;
+    alarms: NotificationAlarm[];
+  };
+}
+
+export type ServerMessage = HelloMessage | SnapshotMessage | LineMessage | RemovedMessage | PongMessage | ErrorMessage | NotificationMessage;
 
 export interface ConfirmMessage {
   type: 'confirm';
@@ -123,7 +189,18 @@ export interface PingMessage {
   id?: string | number;
 }
 
-export type ClientMessage = ConfirmMessage | PingMessage;
+/** What a person's client may report about a notification (the delivery states a receiver confirms). */
+export const RECEIPT_STATES = ['delivered', 'read', 'accepted', 'declined'] as const satisfies readonly DeliveryState[];
+export type ReceiptState = (typeof RECEIPT_STATES)[number];
+
+export interface ReceiptMessage {
+  type: 'receipt';
+  session: string;
+  notification: string;
+  state: ReceiptState;
+}
+
+export type ClientMessage = ConfirmMessage | PingMessage | ReceiptMessage;
 
 /** Close codes the hub uses (4000–4999 are the application's). */
 export const CLOSE = {
@@ -151,6 +228,10 @@ function isPingId(value: unknown): value is string | number {
   return (typeof value === 'string' && value.length <= 64) || (typeof value === 'number' && Number.isFinite(value));
 }
 
+function isReceiptState(value: unknown): value is ReceiptState {
+  return typeof value === 'string' && (RECEIPT_STATES as readonly string[]).includes(value);
+}
+
 /** Parses one text message from a client. Never throws: anything wrong becomes an error message to send back. */
 export function parseClientMessage(text: string): ParsedClientMessage {
   let value: unknown;
@@ -174,7 +255,19 @@ export function parseClientMessage(text: string): ParsedClientMessage {
       if (id !== undefined && !isPingId(id)) return refuse('bad-message', 'ping: id must be a short string or a number');
       return { ok: true, message: id === undefined ? { type: 'ping' } : { type: 'ping', id } };
     }
+    case 'receipt': {
+      const { session, notification, state } = value;
+      if (Object.keys(value).some((k) => k !== 'type' && k !== 'session' && k !== 'notification' && k !== 'state')) {
+        return refuse('bad-message', 'receipt: only type, session, notification and state');
+      }
+      if (typeof session !== 'string' || session.length === 0 || session.length > 200) return refuse('bad-message', 'receipt needs session, a session id');
+      if (typeof notification !== 'string' || !/^[A-Za-z0-9._-]{1,64}$/.test(notification)) {
+        return refuse('bad-message', 'receipt needs notification, a notification id such as n-1');
+      }
+      if (!isReceiptState(state)) return refuse('bad-message', `receipt: state must be one of ${RECEIPT_STATES.join(', ')}`);
+      return { ok: true, message: { type: 'receipt', session, notification, state } };
+    }
     default:
-      return refuse('unknown-type', `unknown message type ${JSON.stringify(String(value.type)).slice(0, 80)}; expected confirm or ping`);
+      return refuse('unknown-type', `unknown message type ${JSON.stringify(String(value.type)).slice(0, 80)}; expected confirm, ping or receipt`);
   }
 }

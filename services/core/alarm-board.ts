@@ -11,6 +11,16 @@ export interface AlarmSource {
   priority: Priority;
   kind: AlarmKind;
   latching: boolean;
+  /** false: never escalated (delivery-failed: the bedside is told, the chain it is about cannot carry it) */
+  escalates?: boolean;
+}
+
+/** What the board tells the escalation chain. */
+export interface EscalationListener {
+  /** an unacknowledged alarm's escalation time came */
+  due(alarm: OpenAlarm, at: number): void;
+  /** an alarm needs no escalation any more: acknowledged, or gone from the board */
+  settled(alarm: OpenAlarm, t: number): void;
 }
 
 export const PRIORITY_RANK: Readonly<Record<Priority, number>> = { high: 3, medium: 2, low: 1 };
@@ -18,6 +28,8 @@ export const PRIORITY_RANK: Readonly<Record<Priority, number>> = { high: 3, medi
 export class AlarmBoard {
   private readonly open = new Map<string, OpenAlarm>();
   private readonly instances = new Map<string, number>();
+  /** the escalation chain; set once by the core (the chain needs the board, the board tells the chain) */
+  listener: EscalationListener | undefined;
 
   constructor(
     private readonly emit: (output: CoreOutput) => void,
@@ -31,6 +43,12 @@ export class AlarmBoard {
 
   get(rule: string): OpenAlarm | undefined {
     return this.open.get(rule);
+  }
+
+  /** The open alarm with this instance id, if it is still open. */
+  byId(id: string): OpenAlarm | undefined {
+    const alarm = this.open.get(id.slice(0, id.lastIndexOf('#')));
+    return alarm?.id === id ? alarm : undefined;
   }
 
   /** Open alarms, highest priority first, then oldest first. */
@@ -61,7 +79,7 @@ export class AlarmBoard {
         value,
         device,
         escalations: 0,
-        escalateAt: t + this.escalationMs[source.priority],
+        escalateAt: source.escalates === false ? Infinity : t + this.escalationMs[source.priority],
       };
       this.open.set(source.id, alarm);
       this.schedule(alarm.escalateAt);
@@ -82,7 +100,7 @@ export class AlarmBoard {
     alarm.active = false;
     alarm.clearedAt = t;
     this.transition(alarm, t, 'cleared', value, reason === undefined ? undefined : { reason });
-    if (alarm.acknowledged || !alarm.latching) this.open.delete(rule);
+    if (alarm.acknowledged || !alarm.latching) this.remove(alarm, t);
   }
 
   /** Acknowledges one rule's alarm, or every open unacknowledged alarm; returns how many. */
@@ -96,6 +114,7 @@ export class AlarmBoard {
       alarm.escalateAt = Infinity;
       this.transition(alarm, t, 'acknowledged', this.valueNow(alarm), by === undefined ? undefined : { by });
       if (!alarm.active) this.open.delete(alarm.rule);
+      this.listener?.settled(alarm, t);
       count++;
     }
     return count;
@@ -109,7 +128,7 @@ export class AlarmBoard {
       alarm.active = false;
       this.transition(alarm, t, 'cleared', alarm.value, { reason });
     }
-    this.open.delete(rule);
+    this.remove(alarm, t);
   }
 
   closeAll(t: number, reason: string): void {
@@ -122,14 +141,24 @@ export class AlarmBoard {
     return next;
   }
 
+  /** Hands every alarm whose escalation time came to the chain (highest priority first): it decides who hears. */
   fire(at: number): void {
     for (const alarm of this.list()) {
       if (alarm.escalateAt > at) continue;
-      alarm.escalations++;
-      // Further hops (backup contacts) belong to the notifier's policy; the core escalates once.
       alarm.escalateAt = Infinity;
-      this.transition(alarm, at, 'escalated', this.valueNow(alarm), { level: alarm.escalations });
+      this.listener?.due(alarm, at);
     }
+  }
+
+  /** The chain notified a contact about this alarm: one `escalated` transition per hop. */
+  escalated(alarm: OpenAlarm, t: number, level: number, contact: string, notification: string): void {
+    alarm.escalations++;
+    this.transition(alarm, t, 'escalated', this.valueNow(alarm), { level, contact, notification });
+  }
+
+  private remove(alarm: OpenAlarm, t: number): void {
+    this.open.delete(alarm.rule);
+    if (!alarm.acknowledged) this.listener?.settled(alarm, t);
   }
 
   /** Technical alarms carry no patient value (a stale sensor's last value is not "now"). */
@@ -142,7 +171,7 @@ export class AlarmBoard {
     t: number,
     state: AlarmTransition['state'],
     value: number | undefined,
-    extra?: Pick<AlarmTransition, 'by' | 'level' | 'reason'>,
+    extra?: Pick<AlarmTransition, 'by' | 'level' | 'reason' | 'contact' | 'notification'>,
   ): void {
     const output: AlarmTransition = {
       type: 'alarm',

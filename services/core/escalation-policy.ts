@@ -84,7 +84,7 @@ export function compilePolicy(raw: unknown = {}, source = 'escalation'): Escalat
     id: contact.id,
     label: contact.label ?? contact.id,
     notify: contact.notify.map((route) => ({ ...route })),
-    acceptMs: parseDuration(contact.acceptWithin ?? '2m'),
+    acceptMs: contact.acceptWithin === null ? Infinity : parseDuration(contact.acceptWithin ?? '2m'),
   }));
   const ids = new Set<string>();
   contacts.forEach((contact, i) => {
@@ -100,3 +100,18 @@ export function compilePolicy(raw: unknown = {}, source = 'escalation'): Escalat
 }
 
 export const DEFAULT_POLICY: EscalationPolicy = compilePolicy();
+
+/**
+ * The policy of a recording whose header names none (recordings from before policies, hand-written files):
+ * DESIGN §3 as it stands — the medical monitor is notified once, and the chain waits for them.
+ */
+export const UNSTATED_POLICY: EscalationPolicy = compilePolicy(
+  { contacts: [{ id: 'medical-monitor', label: 'Medical monitor', notify: [{ channel: MONITOR_VIEW_CHANNEL, to: 'monitors' }], acceptWithin: null }], repeatEvery: null },
+  'unstated policy',
+);
+
+/** The policy a journal or recording header says its session ran under. */
+export function policyOfHeader(header: { session: { escalation?: EscalationPolicySpec } } | undefined): EscalationPolicy {
+  const spec = header?.session.escalation;
+  return spec === undefined ? UNSTATED_POLICY : compilePolicy(spec, 'header session.escalation');
+}

@@ -10,7 +10,8 @@ export interface ContactSpec {
   id: string;
   label?: string;
   notify: ContactRoute[];
-  acceptWithin?: string;
+  /** null: wait for this contact indefinitely */
+  acceptWithin?: string | null;
 }
 
 /** The policy as written in a site configuration or a session request. */
@@ -25,6 +26,7 @@ export interface Contact {
   id: string;
   label: string;
   notify: ContactRoute[];
+  /** Infinity = wait indefinitely */
   acceptMs: number;
 }
 

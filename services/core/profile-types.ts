@@ -65,7 +65,12 @@ export interface ConditionRuleSpec extends RuleCommon {
   heldFor?: string;
 }
 
-export type RuleSpec = ThresholdRuleSpec | StaleRuleSpec | DisconnectedRuleSpec | BatteryRuleSpec | ConditionRuleSpec;
+/** Raised while an escalation cannot reach anyone (docs/notifications.md). */
+export interface DeliveryRuleSpec extends RuleCommon {
+  kind: 'delivery';
+}
+
+export type RuleSpec = ThresholdRuleSpec | StaleRuleSpec | DisconnectedRuleSpec | BatteryRuleSpec | ConditionRuleSpec | DeliveryRuleSpec;
 
 export interface ProfileSpec {
   $schema?: string;

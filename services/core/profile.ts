@@ -79,7 +79,17 @@ export interface CompiledConditionRule extends CompiledRuleCommon {
   heldForMs: number;
 }
 
-export type CompiledRule = CompiledThresholdRule | CompiledStaleRule | CompiledDisconnectedRule | CompiledBatteryRule | CompiledConditionRule;
+export interface CompiledDeliveryRule extends CompiledRuleCommon {
+  kind: 'delivery';
+}
+
+export type CompiledRule =
+  | CompiledThresholdRule
+  | CompiledStaleRule
+  | CompiledDisconnectedRule
+  | CompiledBatteryRule
+  | CompiledConditionRule
+  | CompiledDeliveryRule;
 
 export interface Profile {
   name: string;
@@ -258,6 +268,8 @@ function compileRule(id: string, rule: RuleSpec): CompiledRule {
       return { ...common, kind: 'stale', vital: rule.vital, mode: rule.mode, afterMs: parseDuration(rule.after) };
     case 'disconnected':
       return { ...common, kind: 'disconnected' };
+    case 'delivery':
+      return { ...common, kind: 'delivery' };
     case 'condition':
       return { ...common, kind: 'condition', conditions: new Set(rule.conditions), heldForMs: parseDuration(rule.heldFor ?? '0s') };
     case 'battery':

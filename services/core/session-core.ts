@@ -5,6 +5,10 @@ import { AlarmBoard, type OpenAlarm } from './alarm-board.js';
 import type { DeviceStatus, DisabledRule, DoseRecord, SessionSnapshot, VitalSnapshot } from './snapshot.js';
 import { BaselineWindow } from './baseline.js';
 import { ProfileError, withRuleChange, type CompiledRule, type Profile } from './profile.js';
+import { UNSTATED_POLICY } from './escalation-policy.js';
+import type { EscalationPolicy } from './escalation-types.js';
+import { EscalationChain } from './escalation.js';
+import { DeliveryRule } from './rules/delivery.js';
 import { BatteryRule, ConditionRule, DisconnectedRule } from './rules/device.js';
 import type { RuleContext, RuleRuntime } from './rules/rule.js';
 import { StaleRule } from './rules/stale.js';
@@ -17,6 +21,7 @@ import {
   type Action,
   type CoreInput,
   type CoreOutput,
+  type DeliveryReport,
   type DeviceUpdate,
   type Rejection,
   type RejectReason,
@@ -59,6 +64,9 @@ export class SessionCore {
   private readonly disconnectedRules: DisconnectedRule[] = [];
   private readonly batteryRules: BatteryRule[] = [];
   private readonly conditionRules: ConditionRule[] = [];
+  private readonly deliveryRules: DeliveryRule[] = [];
+  /** who hears about alarms nobody at the bedside acknowledged (docs/notifications.md) */
+  readonly escalation: EscalationChain;
   private readonly disabled = new Map<string, DisabledRule>();
   private readonly lowRange: Float64Array;
   private readonly highRange: Float64Array;
@@ -81,6 +89,7 @@ export class SessionCore {
   constructor(
     profile: Profile,
     private readonly emit: CoreSink = () => {},
+    policy: EscalationPolicy = UNSTATED_POLICY,
   ) {
     this.currentProfile = profile;
     const schedule = (deadline: number): void => {
@@ -93,9 +102,23 @@ export class SessionCore {
       (alarm, t) => this.onRaised(alarm, t),
       (vital) => this.state.latest[vitalIndex(vital) as number] as number,
     );
-    const ctx: RuleContext = { state: this.state, board: this.board, schedule };
+    const ctx: RuleContext = {
+      state: this.state,
+      board: this.board,
+      schedule,
+      disconnectAlarmed: (device) => this.disconnectedRules.some((rule) => rule.alarmed(device)),
+    };
     this.ruleContext = ctx;
     for (const def of profile.rules) this.rules.push(this.createRule(def, ctx));
+    this.escalation = new EscalationChain(policy, {
+      board: this.board,
+      emit,
+      schedule,
+      failing: (t, failing) => {
+        for (const rule of this.deliveryRules) rule.set(t, failing);
+      },
+    });
+    this.board.listener = this.escalation;
     this.lowRange = Float64Array.from(VITALS, (v) => profile.artifactRanges[v][0]);
     this.highRange = Float64Array.from(VITALS, (v) => profile.artifactRanges[v][1]);
     this.window = new BaselineWindow(profile.baselineWindowMs, profile.baselineMinContinuous, profile.baselineMinSpot);
@@ -104,7 +127,7 @@ export class SessionCore {
       fire: (at: number): void => this.resumeAudio(at),
     };
     // Order matters only for timers due at the same instant: rule transitions first, then escalations.
-    this.timers = [...this.rules, this.board, audio];
+    this.timers = [...this.rules, this.board, this.escalation, audio];
     for (const rule of this.rules) if (!rule.def.enabled) this.disabled.set(rule.def.id, { rule: rule.def.id, t: -Infinity, by: undefined, reason: 'off in profile' });
     this.route();
   }
@@ -122,6 +145,8 @@ export class SessionCore {
         return this.action(input);
       case 'tick':
         return this.tick(input.t);
+      case 'delivery':
+        return this.delivery(input);
       default:
         return reject('bad-event', `unknown input type "${String((input as { type: unknown }).type)}"`);
     }
@@ -189,6 +214,7 @@ export class SessionCore {
         break;
       case 'session-end':
         this.endedAt = t;
+        this.escalation.end(t);
         this.board.closeAll(t, 'session-end');
         this.nextDue = Infinity;
         break;
@@ -322,6 +348,17 @@ export class SessionCore {
     }
   }
 
+  /** What a channel reported about a notification: may accept, decline or show that nobody can be reached. */
+  delivery(report: DeliveryReport): Rejection | undefined {
+    const timeProblem = this.checkTime(report.t);
+    if (timeProblem !== undefined) return timeProblem;
+    const problem = this.escalation.check(report);
+    if (problem !== undefined) return reject(problem.reason, problem.message);
+    this.advance(report.t);
+    this.escalation.delivery(report);
+    return undefined;
+  }
+
   /** The profile in force: the session's own, with any limit changes made during the session. */
   get profile(): Profile {
     return this.currentProfile;
@@ -365,7 +402,7 @@ export class SessionCore {
       audioPausedUntil: Number.isNaN(this.audioPausedUntil) ? null : this.audioPausedUntil,
       disabledRules: [...this.disabled.values()].map((entry) => ({ ...entry })),
       devices: [...this.devices.values()].map((device) => ({ ...device, conditions: [...device.conditions] })),
-      escalation: null,
+      escalation: this.escalation.snapshot(),
     };
   }
 
@@ -405,6 +442,11 @@ export class SessionCore {
       case 'condition': {
         const rule = new ConditionRule(def, ctx);
         this.conditionRules.push(rule);
+        return rule;
+      }
+      case 'delivery': {
+        const rule = new DeliveryRule(def, ctx);
+        this.deliveryRules.push(rule);
         return rule;
       }
     }

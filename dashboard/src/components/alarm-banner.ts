@@ -108,7 +108,8 @@ export class AlarmBanner {
     entry.li.classList.toggle('escalated', escalated);
     let status = alarm.active ? 'ACTIVE' : 'RESOLVED — not acknowledged';
     if (alarm.acknowledged) status = `ACTIVE · acknowledged${alarm.acknowledgedBy === undefined ? '' : ` by ${alarm.acknowledgedBy}`}`;
-    if (escalated) status += ' · ESCALATED to the medical monitor';
+    // who was told, and how far it got, is the escalation line's to say
+    if (escalated) status += ' · ESCALATED';
     setText(entry.status, status);
     const valueText = alarm.vital === 'device'
       ? `${alarm.device ?? 'device'}${alarm.value === undefined ? '' : ` · ${fmtWithUnit('device', alarm.value)}`}`

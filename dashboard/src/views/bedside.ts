@@ -1,20 +1,26 @@
 // The bedside view (#/session/<id>): for the two therapists, from across a dimmed room. State comes from the
 // WebSocket (snapshot, then live lines applied to a local copy); every action's answer carries the full state,
-// which replaces the copy. While the WebSocket is down, a banner says so and no number is shown.
+// which replaces the copy. While the WebSocket is down, a banner says so and no number is shown. Under the
+// alarms, one line says whether someone was told about them (the escalation); a person a notification is
+// addressed to may answer it here too.
 import { ApiError, getJson, postJson, sessionPath } from '../api.js';
 import { alarmAudio } from '../audio.js';
 import { SessionClock } from '../clock.js';
 import { AlarmBanner } from '../components/alarm-banner.js';
 import { AudioControls } from '../components/audio-controls.js';
 import { DeviceList } from '../components/devices.js';
+import { EscalationPanel } from '../components/escalation-panel.js';
 import { EventLog, type LoggedEvent } from '../components/event-log.js';
+import { NotificationPrompt } from '../components/notification-prompt.js';
 import { PairPanel } from '../components/pair-panel.js';
 import { RulesOff } from '../components/rules-off.js';
 import { SessionHeader } from '../components/session-header.js';
 import { TrendPanel } from '../components/trends.js';
 import { VitalTiles } from '../components/vitals.js';
 import { append, h, setText } from '../dom.js';
-import { mayAct, mayBind } from '../roles.js';
+import { labelsOf } from '../escalation-text.js';
+import { NotificationInbox } from '../notification-inbox.js';
+import { mayAct, mayAnswerNotifications, mayBind } from '../roles.js';
 import { SessionModel } from '../state.js';
 import type { ActionAnswer, Me, SessionDetail } from '../types.js';
 import { HubClient } from '../ws.js';
@@ -32,6 +38,7 @@ export function bedsideView(me: Me, id: string): View {
 
   const model = new SessionModel();
   const clock = new SessionClock();
+  const inbox = new NotificationInbox((session, notification, state) => hub?.receipt(session, notification, state) ?? false);
   let detail: SessionDetail | undefined;
   let hub: HubClient | undefined;
   let online = false;
@@ -43,6 +50,8 @@ export function bedsideView(me: Me, id: string): View {
   let detailTimer: number | undefined;
   const cleanups: Array<() => void> = [];
   let render = (): void => undefined;
+  // A notification shown while the page was hidden is read once the page is visible.
+  const onVisibility = (): void => render();
 
   const say = (text: string): void => {
     setText(notice, text);
@@ -85,6 +94,8 @@ export function bedsideView(me: Me, id: string): View {
     const trends = new TrendPanel();
     const events = new EventLog(canAct ? { log: (event: LoggedEvent) => act('/events', event, 'Logging the event') } : {});
     const devices = new DeviceList();
+    const escalation = new EscalationPanel({ detail: false });
+    const prompt = mayAnswerNotifications(me) ? new NotificationPrompt(id, inbox) : undefined;
     const pair = mayBind(me, session) ? new PairPanel(id) : undefined;
     const readOnly = canAct ? null : h('p', { class: 'read-only' }, `Read-only for ${me.username}: only the therapists and medical monitors assigned to this session acknowledge alarms, pause audio and log events.`);
     cleanups.push(() => trends.destroy(), () => pair?.destroy());
@@ -92,6 +103,8 @@ export function bedsideView(me: Me, id: string): View {
     append(body, [
       header.el,
       h('div', { class: 'alarm-row' }, banner.el, audio.el),
+      escalation.el,
+      prompt?.el,
       rulesOff.el,
       vitals.el,
       trends.el,
@@ -104,6 +117,9 @@ export function bedsideView(me: Me, id: string): View {
       header.update(model, now);
       banner.update(model, now, live);
       audio.update(model, now);
+      const labels = labelsOf(detail?.escalation);
+      escalation.update(model, now, labels);
+      prompt?.update(labels, document.visibilityState === 'visible');
       rulesOff.update(model);
       vitals.update(model, now, live);
       trends.update(model, now);
@@ -146,13 +162,19 @@ export function bedsideView(me: Me, id: string): View {
         snapshot: (snapshot) => {
           clock.observe(snapshot.state.now);
           model.loadSnapshot(snapshot.state, snapshot.trend);
+          inbox.snapshot(id, snapshot.state.escalation, snapshot.state.now);
           snapshotSeen = true;
           schedule();
         },
         line: (_session, _seq, line) => {
           clock.observe(line.t);
           model.apply(line);
+          inbox.line(id, line);
           schedule();
+        },
+        notification: (message) => {
+          if (message.session !== id || !mayAnswerNotifications(me)) return;
+          if (inbox.receive(message)) render();
         },
         status: (up) => {
           online = up;
@@ -183,6 +205,7 @@ export function bedsideView(me: Me, id: string): View {
       if (!online && !stopped) setOffline(true);
     }, 2000);
     tick = window.setInterval(() => render(), 1000);
+    document.addEventListener('visibilitychange', onVisibility);
     // Bindings (devices paired elsewhere, unbound ones) change without a line of their own.
     detailTimer = window.setInterval(() => void refreshDetail().then(schedule, () => undefined), 15_000);
   };
@@ -197,6 +220,7 @@ export function bedsideView(me: Me, id: string): View {
       window.clearTimeout(offlineGrace);
       window.clearInterval(tick);
       window.clearInterval(detailTimer);
+      document.removeEventListener('visibilitychange', onVisibility);
       for (const cleanup of cleanups) cleanup();
       alarmAudio.set('none');
     },

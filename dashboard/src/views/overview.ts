@@ -1,14 +1,20 @@
 // The overview (#/, the medical monitor's view and the landing page): one tile per session the user may read,
-// sorted by severity — patient label, room, time since dose, current values, highest alarm. Escalated alarms
-// (escalated and still unacknowledged) stand out and are confirmed with one click: the WebSocket `confirm`
-// for that alarm's escalation message. A click on a tile opens its bedside view.
+// sorted by severity — patient label, room, time since dose, current values, highest alarm, and the running
+// escalation (who was notified, how far it got, time left to accept, the alarms it carries). A person a
+// notification is addressed to answers it on the tile: Accept or Decline (docs/notifications.md); `delivered` and
+// `read` receipts go out by themselves. A click on a tile opens its bedside view.
 import { getJson, sessionPath } from '../api.js';
 import { SessionClock } from '../clock.js';
+import { EscalationPanel } from '../components/escalation-panel.js';
+import { NotificationPrompt } from '../components/notification-prompt.js';
 import { h, setAttr, setText } from '../dom.js';
+import { labelsOf, type ContactLabels } from '../escalation-text.js';
 import { DASH, fmtDuration, fmtHoursMinutes, fmtValue, PRIORITY_RANK } from '../format.js';
+import { NotificationInbox } from '../notification-inbox.js';
+import { mayAnswerNotifications } from '../roles.js';
 import { sessionHref } from '../router.js';
 import { SessionModel } from '../state.js';
-import type { HubLine, Me, OpenAlarm, Priority, SessionDetail, SessionSummary } from '../types.js';
+import type { Me, NotificationAlarm, OpenAlarm, Priority, SessionDetail, SessionLine, SessionSummary } from '../types.js';
 import { HubClient } from '../ws.js';
 import type { View } from './view.js';
 
@@ -22,9 +28,10 @@ interface Entry {
   model: SessionModel;
   clock: SessionClock;
   snapshot: boolean;
-  /** alarm id → seq of its escalation message (what confirm-escalation confirms) */
-  escalationSeq: Map<string, number>;
-  confirmed: Set<string>;
+  /** the escalation policy's contact labels (from the session answer, when it carries them) */
+  labels: ContactLabels;
+  /** alarm id → what a notification said about it (text, value), for alarms no longer in the state */
+  told: Map<string, NotificationAlarm>;
   tile: Tile | undefined;
 }
 
@@ -36,8 +43,8 @@ interface Tile {
   dose: HTMLElement;
   values: HTMLElement;
   alarm: HTMLElement;
-  escalation: HTMLElement;
-  confirm: HTMLButtonElement;
+  escalation: EscalationPanel;
+  prompt: NotificationPrompt | undefined;
 }
 
 function highestOf(entry: Entry): { priority: Priority | 'none'; alarm: OpenAlarm | undefined } {
@@ -53,20 +60,21 @@ function escalated(entry: Entry): OpenAlarm[] {
   return entry.snapshot ? entry.model.state.alarms.filter((a) => a.escalations > 0 && !a.acknowledged) : [];
 }
 
-function severity(entry: Entry): number[] {
-  const { priority } = highestOf(entry);
-  const rank = priority === 'none' ? 0 : PRIORITY_RANK[priority];
-  const unconfirmed = escalated(entry).some((a) => !entry.confirmed.has(a.id)) ? 1 : 0;
-  const unacked = entry.snapshot ? (entry.model.state.alarms.some((a) => !a.acknowledged) ? 1 : 0) : entry.summary?.highestAlarm?.acknowledged === false ? 1 : 0;
-  return [rank, unconfirmed, unacked, entry.summary?.phase === 'live' ? 1 : 0];
+/** An escalation nobody has taken on yet (still notifying, or every contact tried). */
+function escalationWaiting(entry: Entry): boolean {
+  const escalation = entry.snapshot ? entry.model.state.escalation : null;
+  return escalation !== null && escalation.state !== 'accepted';
 }
 
-export function overviewView(_me: Me): View {
+export function overviewView(me: Me): View {
+  const answers = mayAnswerNotifications(me);
   const offline = h('div', { class: 'offline', 'data-testid': 'offline', role: 'alert', hidden: true }, 'CONNECTION LOST — reconnecting. Values are hidden until vigil is reachable again.');
   const grid = h('div', { class: 'tiles' });
   const empty = h('p', { class: 'empty', hidden: true }, 'No sessions to show. A therapist sees the sessions they are assigned to; medical monitors see every live session.');
   const root = h('div', { class: 'view overview' }, offline, h('h1', { class: 'view-title' }, 'Sessions'), empty, grid);
   const entries = new Map<string, Entry>();
+  // Notifications addressed to this user; receipts go back over the overview's own connection.
+  const inbox = new NotificationInbox((session, notification, state) => hub.receipt(session, notification, state));
   let online = false;
   let stopped = false;
   let renderTimer: number | undefined;
@@ -74,7 +82,7 @@ export function overviewView(_me: Me): View {
   const entryFor = (id: string): Entry => {
     let entry = entries.get(id);
     if (entry === undefined) {
-      entry = { id, summary: undefined, rulesLoaded: false, model: new SessionModel(), clock: new SessionClock(), snapshot: false, escalationSeq: new Map(), confirmed: new Set(), tile: undefined };
+      entry = { id, summary: undefined, rulesLoaded: false, model: new SessionModel(), clock: new SessionClock(), snapshot: false, labels: new Map(), told: new Map(), tile: undefined };
       entries.set(id, entry);
     }
     return entry;
@@ -87,6 +95,7 @@ export function overviewView(_me: Me): View {
     getJson<SessionDetail>(sessionPath(entry.id)).then(
       (detail) => {
         entry.model.setRules(detail.rules);
+        entry.labels = labelsOf(detail.escalation);
         schedule();
       },
       () => (entry.rulesLoaded = false),
@@ -103,21 +112,29 @@ export function overviewView(_me: Me): View {
         entry.model.loadSnapshot(snapshot.state);
         entry.clock.observe(snapshot.state.now);
         entry.snapshot = true;
+        inbox.snapshot(snapshot.session, snapshot.state.escalation, snapshot.state.now);
         schedule();
       },
-      line: (session, _seq, line: HubLine) => {
+      line: (session, _seq, line: SessionLine) => {
         const entry = entries.get(session);
         if (entry === undefined) return;
         entry.clock.observe(line.t);
         entry.model.apply(line);
-        if (line.type === 'alarm' || line.type === 'event') schedule();
+        inbox.line(session, line);
+        if (line.type !== 'sample' && line.type !== 'device' && line.type !== 'baseline') schedule();
       },
-      alarmMessage: (session, seq, line) => {
-        if (line.type === 'alarm' && line.state === 'escalated' && line.id !== undefined) entries.get(session)?.escalationSeq.set(line.id, seq);
+      notification: (message) => {
+        if (!answers) return;
+        if (!inbox.receive(message)) return;
+        const entry = entryFor(message.session);
+        for (const alarm of message.notification.alarms) entry.told.set(alarm.id, alarm);
+        if (entry.summary === undefined) void poll();
+        render();
       },
       removed: (session) => {
         entries.get(session)?.tile?.el.remove();
         entries.delete(session);
+        inbox.forget(session);
         schedule();
       },
       status: (up) => {
@@ -150,23 +167,18 @@ export function overviewView(_me: Me): View {
     }
   };
 
-  const confirmEscalation = (entry: Entry): void => {
-    for (const alarm of escalated(entry)) {
-      const seq = entry.escalationSeq.get(alarm.id);
-      if (seq !== undefined) hub.confirm(entry.id, seq);
-      entry.confirmed.add(alarm.id);
-    }
-    render();
+  /** Severity order: priority, an answer this user owes, an escalation nobody took on, unacknowledged, live. */
+  const severity = (entry: Entry): number[] => {
+    const { priority } = highestOf(entry);
+    const rank = priority === 'none' ? 0 : PRIORITY_RANK[priority];
+    const owed = inbox.unanswered(entry.id).length > 0 ? 1 : 0;
+    const unacked = entry.snapshot ? (entry.model.state.alarms.some((a) => !a.acknowledged) ? 1 : 0) : entry.summary?.highestAlarm?.acknowledged === false ? 1 : 0;
+    return [rank, owed, escalationWaiting(entry) ? 1 : 0, unacked, entry.summary?.phase === 'live' ? 1 : 0];
   };
 
   const makeTile = (entry: Entry): Tile => {
     const id = entry.id;
     const link = h('a', { class: 'tile-link', href: sessionHref(id) }, entry.summary?.patient ?? id);
-    const confirm = h('button', { type: 'button', class: 'btn btn-escalation', 'data-testid': 'confirm-escalation', hidden: true }, 'Confirm escalation');
-    confirm.addEventListener('click', (event) => {
-      event.stopPropagation();
-      confirmEscalation(entry);
-    });
     const tile: Tile = {
       el: h('article', { class: 'tile', 'data-testid': 'session-tile', 'data-session': id }),
       link,
@@ -175,10 +187,10 @@ export function overviewView(_me: Me): View {
       dose: h('div', { class: 'tile-dose' }),
       values: h('div', { class: 'tile-values' }),
       alarm: h('div', { class: 'tile-alarm' }),
-      escalation: h('div', { class: 'tile-escalation', hidden: true }),
-      confirm,
+      escalation: new EscalationPanel({ detail: true }),
+      prompt: answers ? new NotificationPrompt(id, inbox) : undefined,
     };
-    tile.el.append(h('header', {}, link, tile.room, tile.phase), tile.dose, tile.values, tile.alarm, tile.escalation, confirm);
+    tile.el.append(h('header', {}, link, tile.room, tile.phase), tile.dose, tile.values, tile.alarm, tile.escalation.el, tile.prompt?.el ?? '');
     tile.el.addEventListener('click', (event) => {
       if ((event.target as Element).closest('button, a') !== null) return;
       location.hash = sessionHref(id);
@@ -190,12 +202,12 @@ export function overviewView(_me: Me): View {
     const { model } = entry;
     const now = entry.clock.now();
     const { priority, alarm } = highestOf(entry);
-    const escalations = escalated(entry);
-    const unconfirmed = escalations.filter((a) => !entry.confirmed.has(a.id));
+    const escalation = entry.snapshot ? model.state.escalation : null;
+    const owed = inbox.unanswered(entry.id).length > 0;
     setAttr(tile.el, 'data-highest', priority);
-    setAttr(tile.el, 'data-escalated', String(escalations.length > 0));
-    setAttr(tile.el, 'data-confirmed', String(escalations.length > 0 && unconfirmed.length === 0));
-    tile.el.className = `tile prio-${priority}${unconfirmed.length > 0 ? ' escalated' : ''}${summary.phase === 'ended' ? ' ended' : ''}`;
+    setAttr(tile.el, 'data-escalated', String(escalation !== null || escalated(entry).length > 0));
+    setAttr(tile.el, 'data-escalation', escalation?.state ?? 'none');
+    tile.el.className = `tile prio-${priority}${escalationWaiting(entry) || owed ? ' escalated' : ''}${owed ? ' owed' : ''}${summary.phase === 'ended' ? ' ended' : ''}`;
     setText(tile.link, summary.patient);
     setText(tile.room, summary.room === null ? '' : `room ${summary.room}`);
     setText(tile.phase, summary.phase === 'live' ? (summary.simulated ? 'live · simulated' : 'live') : summary.phase);
@@ -218,11 +230,8 @@ export function overviewView(_me: Me): View {
       const state = alarm.active ? (alarm.acknowledged ? 'active, acknowledged' : 'ACTIVE') : 'resolved, not acknowledged';
       setText(tile.alarm, `${priority.toUpperCase()}: ${model.rule(alarm.rule)?.text ?? alarm.rule} (${state})${model.state.alarms.length > 1 ? ` +${model.state.alarms.length - 1} more` : ''}`);
     } else if (summary.highestAlarm !== null) setText(tile.alarm, `${priority.toUpperCase()}: ${summary.highestAlarm.rule}`);
-    tile.escalation.hidden = escalations.length === 0;
-    setText(tile.escalation, escalations.length === 0 ? '' : `ESCALATED: ${escalations.map((a) => model.rule(a.rule)?.text ?? a.rule).join(', ')} — not acknowledged at the bedside`);
-    tile.confirm.hidden = escalations.length === 0;
-    tile.confirm.disabled = unconfirmed.length === 0;
-    setText(tile.confirm, escalations.length > 0 && unconfirmed.length === 0 ? 'Escalation confirmed ✓' : 'Confirm escalation');
+    tile.escalation.update(model, now, entry.labels, entry.told);
+    tile.prompt?.update(entry.labels, document.visibilityState === 'visible');
   };
 
   const render = (): void => {
@@ -249,6 +258,9 @@ export function overviewView(_me: Me): View {
     }, 250);
   };
 
+  // A notification shown while the page was hidden is read once the page is visible.
+  const onVisibility = (): void => render();
+  document.addEventListener('visibilitychange', onVisibility);
   void poll().then(() => hub.start());
   const pollTimer = window.setInterval(() => void poll(), POLL_MS);
   const tick = window.setInterval(render, 1000);
@@ -261,6 +273,7 @@ export function overviewView(_me: Me): View {
     destroy: () => {
       stopped = true;
       hub.stop();
+      document.removeEventListener('visibilitychange', onVisibility);
       window.clearInterval(pollTimer);
       window.clearInterval(tick);
       window.clearTimeout(renderTimer);

@@ -1,23 +1,28 @@
 // The replay view (#/replay, for engineers): a past or live session's recording (its journal, with the core's
 // own alarm lines) or a local file. A file without alarm lines is replayed through the core on the service
 // (POST /api/replay, engineers) and its outputs merged in. Playback drives the same state code and the same
-// vital, trend and alarm elements as the bedside view, on a virtual clock: play, pause, 1×–600×, scrub.
+// vital, trend and alarm elements as the bedside view, on a virtual clock: play, pause, 1×–600×, scrub. The
+// escalation (who was notified, how far it got) replays too. A WebSocket connection is kept only to hear about
+// alarm-system failures, which the page shows on every view.
 import { api, ApiError, getJson, getText, sessionPath } from '../api.js';
 import { AlarmBanner } from '../components/alarm-banner.js';
 import { AudioControls } from '../components/audio-controls.js';
 import { DeviceList } from '../components/devices.js';
+import { EscalationPanel } from '../components/escalation-panel.js';
 import { EventLog } from '../components/event-log.js';
 import { RulesOff } from '../components/rules-off.js';
 import { SessionHeader } from '../components/session-header.js';
 import { TrendPanel } from '../components/trends.js';
 import { VitalTiles } from '../components/vitals.js';
 import { h, setText } from '../dom.js';
+import { labelsOf, type ContactLabels } from '../escalation-text.js';
 import { fmtClock, fmtDuration, fmtWithUnit } from '../format.js';
 import { ReplayPlayer } from '../player.js';
 import { parseRecording, withOutputs, type Recording } from '../recording.js';
 import { mayReplay } from '../roles.js';
 import { SessionModel } from '../state.js';
 import type { Me, RuleInfo, ServerReplay, SessionDetail, SessionSummary } from '../types.js';
+import { HubClient } from '../ws.js';
 import type { View } from './view.js';
 
 const SPEEDS = [1, 10, 60, 600];
@@ -54,6 +59,10 @@ export function replayView(me: Me): View {
   const trends = new TrendPanel();
   const events = new EventLog({});
   const devices = new DeviceList();
+  const escalation = new EscalationPanel({ detail: true });
+  let labels: ContactLabels = new Map();
+  // Nothing of the live sessions is shown here: the connection is for `system` messages (system-status.ts).
+  const systemWatch = new HubClient({ session: '*', points: 0, handlers: { snapshot: () => undefined, line: () => undefined } });
 
   const controls = h(
     'div',
@@ -70,6 +79,7 @@ export function replayView(me: Me): View {
     controls,
     header.el,
     h('div', { class: 'alarm-row' }, banner.el, audio.el),
+    escalation.el,
     rulesOff.el,
     vitals.el,
     trends.el,
@@ -99,6 +109,7 @@ export function replayView(me: Me): View {
     header.update(model, now);
     banner.update(model, now, true);
     audio.update(model, now);
+    escalation.update(model, now, labels);
     rulesOff.update(model);
     vitals.update(model, now, player !== undefined);
     trends.update(model, now);
@@ -126,6 +137,7 @@ export function replayView(me: Me): View {
     model.reset();
     model.setRules(rules);
     const patient = recording.header?.session?.patient ?? '(no header)';
+    labels = labelsOf(recording.header?.session?.escalation);
     header.setLabel(patient, recording.header?.session?.room ?? null);
     if (recording.firstT === undefined || recording.lastT === undefined) {
       setText(status, `${source}: nothing to play (no samples, events or alarms${recording.bad > 0 ? `; ${recording.bad} unreadable lines` : ''}).`);
@@ -220,10 +232,12 @@ export function replayView(me: Me): View {
     () => undefined,
   );
   render();
+  systemWatch.start();
 
   return {
     el: root,
     destroy: () => {
+      systemWatch.stop();
       player?.destroy();
       trends.destroy();
       window.clearTimeout(renderTimer);

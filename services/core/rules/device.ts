@@ -53,6 +53,11 @@ abstract class DeviceSetRule implements RuleRuntime {
 }
 
 export class DisconnectedRule extends DeviceSetRule {
+  /** This device's disconnection is what the raised alarm reports now (the rule is on and its alarm active). */
+  alarmed(device: string): boolean {
+    return this.devices.has(device) && this.ctx.board.get(this.def.id)?.active === true;
+  }
+
   onState(t: number, device: string, state: 'connected' | 'disconnected'): void {
     if (state === 'disconnected') this.enter(t, device);
     else this.leave(t, device);

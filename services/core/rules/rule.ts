@@ -8,6 +8,8 @@ export interface RuleContext {
   readonly board: AlarmBoard;
   /** tells the core a timer of this rule is due at `deadline` */
   schedule(deadline: number): void;
+  /** a raised device-disconnected alarm covers this device: the silence it causes is not a second alarm */
+  disconnectAlarmed(device: string): boolean;
 }
 
 export interface RuleRuntime {

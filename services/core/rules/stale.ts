@@ -1,5 +1,6 @@
 // A stale-source rule: while a source of the vital is bound, no sample for `afterMs` raises a technical alarm;
-// the next sample clears it. Artifacts do not count as samples: a probe sending only garbage is silent.
+// the next sample clears it. Artifacts do not count as samples: a probe sending only garbage is silent. A source
+// whose disconnection is alarmed does not also raise a stale alarm (inhibition).
 import type { AlarmSource } from '../alarm-board.js';
 import type { CompiledStaleRule } from '../profile.js';
 import type { SampleMode } from '../types.js';
@@ -67,6 +68,14 @@ export class StaleRule implements RuleRuntime {
   }
 
   fire(at: number): void {
+    // Inhibition: silence from sources whose disconnection is already alarmed is that alarm's, not another
+    // one. Look again after another silent interval, so a source still silent once the disconnect alarm is
+    // gone (reconnected, or switched off) is reported then.
+    if (this.sources.size > 0 && [...this.sources].every((device) => this.ctx.disconnectAlarmed(device))) {
+      this.last = at;
+      this.ctx.schedule(at + this.def.afterMs);
+      return;
+    }
     this.active = true;
     this.ctx.board.raise(this.source, at, undefined);
   }

@@ -122,6 +122,7 @@ export function referenceAlarms(lines: Iterable<RecordingLine>): RefResult {
   const held = HELD.map((spec) => ({ spec, since: undefined as number | undefined }));
   const readingCount = new Map<string, number>();
   const lastSeen = new Map<string, number>(); // stale rule → time of last sample / binding
+  const sources = new Map<Vital, Set<string>>(); // vital → devices that sent it
   let reading: { t: number; r: Reading } | undefined;
   let lastT = -Infinity;
   let ended = false;
@@ -173,7 +174,13 @@ export function referenceAlarms(lines: Iterable<RecordingLine>): RefResult {
         const at = seen + s.afterMs;
         if (at < due) {
           due = at;
-          fire = () => raise(at, s.rule, s.priority, false);
+          fire = () => {
+            // inhibition: silence from sources whose disconnection is alarmed is that alarm's; look again later
+            const devices = [...(sources.get(s.vital) ?? [])];
+            const inhibited = devices.length > 0 && devices.every((d) => open.get(`device-disconnected:${d}`)?.cleared === false);
+            if (inhibited) lastSeen.set(s.rule, at);
+            else raise(at, s.rule, s.priority, false);
+          };
         }
       }
       for (const alarm of open.values()) {
@@ -244,6 +251,11 @@ export function referenceAlarms(lines: Iterable<RecordingLine>): RefResult {
           break;
         }
         (history[line.vital] ??= []).push({ t: line.t, v: line.value });
+        if (line.device !== undefined) {
+          const devices = sources.get(line.vital) ?? new Set<string>();
+          devices.add(line.device);
+          sources.set(line.vital, devices);
+        }
         if (line.vital === 'sbp' || line.vital === 'dbp') {
           reading ??= { t: line.t, r: {} };
           reading.r[line.vital] = line.value;

@@ -29,7 +29,7 @@ describe('the default profile (mdma-session) holds every row of DESIGN §4', () 
   const rule = (id: string) => profile.rules.find((r) => r.id === id);
   const threshold = (id: string) => rule(id) as CompiledThresholdRule;
 
-  test('all fifteen rules of DESIGN §4, plus the sensor-condition rules, with their priorities', () => {
+  test('all fifteen rules of DESIGN §4, plus the sensor-condition and delivery-failed rules, with their priorities', () => {
     expect(Object.fromEntries(profile.rules.map((r) => [r.id, r.priority]))).toEqual({
       'hr-rise': 'medium',
       'hr-high': 'high',
@@ -45,6 +45,7 @@ describe('the default profile (mdma-session) holds every row of DESIGN §4', () 
       'temp-stale': 'low',
       'bp-overdue': 'low',
       'device-disconnected': 'medium',
+      'delivery-failed': 'medium',
       'sensor-off': 'medium',
       'sensor-fault': 'medium',
       'signal-quality': 'low',

@@ -47,7 +47,7 @@ describe('a hand-written recording', () => {
     expect(summary).toContain('fluids      250 ml');
     expect(summary).toContain('artifacts   hr 1');
     expect(summary).toContain('baseline    hr 70 /min · spo2 98 % · sbp 119 mm[Hg] · dbp 77 mm[Hg] · map 91 mm[Hg] · temp 36.8 Cel');
-    expect(summary).toMatch(/alarms {6}10 raised/);
+    expect(summary).toMatch(/alarms {6}9 raised/);
     expect(summary).toMatch(/ {2}hr-high {13}high {6}1 {7}1 {8}1 {4}1 {10}\+21m45s \(131\)/);
   });
 });
