@@ -164,7 +164,7 @@ export class EscalationChain implements EscalationListener {
       contact: (this.policy.contacts[episode.contact] as Contact).id,
       alarms: [...episode.alarms],
       startedAt: episode.startedAt,
-      acceptBy: episode.state === 'notifying' ? episode.acceptBy : null,
+      acceptBy: episode.state === 'notifying' && Number.isFinite(episode.acceptBy) ? episode.acceptBy : null,
       acceptedBy: episode.acceptedBy,
       repeatAt: episode.state !== 'notifying' && Number.isFinite(episode.repeatAt) ? episode.repeatAt : null,
       notifications: episode.notifications.map((n) => ({
@@ -240,7 +240,7 @@ export class EscalationChain implements EscalationListener {
       priority: this.highest(alarms),
       alarms,
       reason,
-      acceptBy: episode.acceptBy,
+      acceptBy: Number.isFinite(episode.acceptBy) ? episode.acceptBy : null,
       channels: {},
       status: 'pending',
       outcome: undefined,
@@ -258,8 +258,8 @@ export class EscalationChain implements EscalationListener {
       priority: notification.priority,
       alarms: [...alarms],
       reason,
-      acceptBy: episode.acceptBy,
     };
+    if (Number.isFinite(episode.acceptBy)) line.acceptBy = episode.acceptBy;
     if (replaces !== undefined) line.replaces = replaces.id;
     this.host.emit(line);
     for (const alarmId of escalate) {

@@ -76,7 +76,8 @@ export interface NotificationStatus {
   priority: Priority;
   alarms: string[];
   reason: NotifyReason;
-  acceptBy: number;
+  /** null: the chain waits for this contact */
+  acceptBy: number | null;
   /** channel id → the latest it reported; a channel that reported nothing yet is absent */
   channels: Record<string, ChannelDelivery>;
   status: 'pending' | DeliveryState;

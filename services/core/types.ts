@@ -235,8 +235,8 @@ export interface Notification {
   /** alarm instance ids it covers, highest priority first, then oldest */
   alarms: string[];
   reason: NotifyReason;
-  /** when the chain moves on to the next contact unless this one accepts (ms since the epoch) */
-  acceptBy: number;
+  /** when the chain moves on to the next contact unless this one accepts (ms since the epoch); absent = it waits */
+  acceptBy?: number;
   /** the earlier notification to the same contact this one supersedes (its channels stop retrying) */
   replaces?: string;
 }
@@ -274,7 +274,9 @@ export type RejectReason =
   | 'bad-device'
   | 'bad-delivery'
   | 'unknown-notification'
-  | 'session-ended';
+  | 'session-ended'
+  /** not a refusal: the core threw on the input (a bug). The live session reports it as an alarm-system failure. */
+  | 'core-fault';
 
 export interface Rejection {
   reason: RejectReason;

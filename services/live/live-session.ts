@@ -1,12 +1,14 @@
 // A live session: every input is journalled first, then fed to the core; the core's outputs are journalled
 // and handed to listeners. The journal is the source of truth: a restarted service reads it back through the
 // same core, so open alarms, acknowledgements and baselines come back as they were and nothing re-alarms.
+import { policyOfHeader } from '../core/escalation-policy.js';
 import type { Profile } from '../core/profile.js';
 import { SessionCore, type SessionSnapshot } from '../core/session-core.js';
 import { isCoreInput, type CoreInput, type RawFrame, type RecordingHeader, type RecordingLine, type Rejection } from '../core/types.js';
 import { readRecording, type RecordingIssue } from '../store/recording-reader.js';
-import { openRecordingWriter, type RecordingWriter } from '../store/recording-writer.js';
+import { openRecordingWriter, type RecordingWriter, type RecordingWriterOptions } from '../store/recording-writer.js';
 import { VITAL_INDEX } from '../core/vital-state.js';
+import type { SessionHealthHooks } from './system-health.js';
 import { TrendBuffer } from './trend-buffer.js';
 
 export type SessionPhase = 'created' | 'live' | 'ended';
@@ -42,23 +44,29 @@ export class LiveSession {
   /** while the journal is read back, the core's outputs are already in it: neither journal nor broadcast them */
   private restoring = false;
   private phaseNow: SessionPhase = 'created';
+  /** where journal failures and core faults are reported (set by the session manager; system-health.ts) */
+  health: SessionHealthHooks | undefined;
 
   private constructor(
     readonly header: RecordingHeader,
     private readonly options: LiveSessionOptions,
   ) {
-    this.core = new SessionCore(options.profile, (output) => {
-      if (this.restoring) return;
-      this.append(output);
-      // An alarm transition must survive a crash: commit it now rather than at the next group commit.
-      if (output.type === 'alarm') void this.journal?.flush().catch(() => {});
-    });
+    this.core = new SessionCore(
+      options.profile,
+      (output) => {
+        if (this.restoring) return;
+        this.append(output);
+        // An alarm transition or a notification must survive a crash: commit it now, not at the next group commit.
+        if (output.type === 'alarm' || output.type === 'notify' || output.type === 'notify-end') void this.journal?.flush().catch(() => {});
+      },
+      policyOfHeader(header),
+    );
   }
 
   /** A new session: its journal starts with the header. */
   static async open(options: LiveSessionOptions): Promise<LiveSession> {
     const session = new LiveSession(options.header, options);
-    session.journal = await openRecordingWriter(options.journalPath, options.header, JOURNAL_COMMIT);
+    session.journal = await openRecordingWriter(options.journalPath, options.header, session.journalOptions());
     return session;
   }
 
@@ -82,7 +90,7 @@ export class LiveSession {
       }
     }
     session.restoring = false;
-    if (session.phaseNow !== 'ended') session.journal = await openRecordingWriter(journalPath, undefined, JOURNAL_COMMIT);
+    if (session.phaseNow !== 'ended') session.journal = await openRecordingWriter(journalPath, undefined, session.journalOptions());
     session.armTimer();
     return session;
   }
@@ -117,7 +125,7 @@ export class LiveSession {
   }
 
   tick(t: number): void {
-    this.core.tick(t);
+    this.run({ type: 'tick', t });
     this.armTimer();
   }
 
@@ -131,7 +139,7 @@ export class LiveSession {
   input(input: CoreInput): Rejection | undefined {
     if (this.journal === undefined) return { reason: 'session-ended', message: 'the session has ended' };
     this.append(input);
-    const rejection = this.core.input(input);
+    const rejection = this.run(input);
     if (rejection === undefined) this.observe(input);
     this.armTimer();
     return rejection;
@@ -174,6 +182,29 @@ export class LiveSession {
     await journal?.close();
   }
 
+  /**
+   * Feeds the core one input. A core that throws is reported (an alarm-system failure on every screen) and the
+   * session carries on with the next input, rather than taking the service down; without `health` it throws.
+   */
+  private run(input: CoreInput): Rejection | undefined {
+    try {
+      return this.core.input(input);
+    } catch (error) {
+      if (this.health === undefined) throw error;
+      this.health.coreFault(error, input.type);
+      return { reason: 'core-fault', message: `the core failed on this ${input.type}` };
+    }
+  }
+
+  /** Commit failures and recoveries go to `health`, read when they happen (the manager sets it after opening). */
+  private journalOptions(): RecordingWriterOptions {
+    return {
+      ...JOURNAL_COMMIT,
+      onCommitFailed: (error) => this.health?.journalFailed(error),
+      onCommitRecovered: () => this.health?.journalRecovered(),
+    };
+  }
+
   private append(line: RecordingLine): void {
     this.journal?.append(line);
     for (const listener of this.listeners) listener(line);
@@ -190,7 +221,8 @@ export class LiveSession {
       if (input.event === 'session-start' && this.phaseNow === 'created') this.phaseNow = 'live';
       else if (input.event === 'session-end') {
         this.phaseNow = 'ended';
-        if (!this.restoring) void this.close();
+        // A failed last commit is reported through `health`; it must not become an unhandled rejection.
+        if (!this.restoring) void this.close().catch(() => {});
       }
     }
   }
@@ -203,7 +235,7 @@ export class LiveSession {
     if (clock === undefined || !Number.isFinite(due) || this.journal === undefined || this.restoring) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      this.core.tick(this.clock());
+      this.run({ type: 'tick', t: this.clock() });
       this.armTimer();
     }, Math.min(Math.max(0, due - clock()), 2 ** 31 - 1));
     this.timer.unref();

@@ -1,13 +1,25 @@
 // Replay: feeds a recording's inputs through the same core on a virtual clock. Timers fire at their own
 // virtual times, even across gaps with no input. Paced playback maps virtual time to wall time at `speed`.
+import { policyOfHeader } from '../core/escalation-policy.js';
+import type { EscalationPolicy } from '../core/escalation-types.js';
 import type { Profile } from '../core/profile.js';
 import { SessionCore } from '../core/session-core.js';
-import { isCoreInput, type AlarmTransition, type BaselineSet, type CoreOutput, type RecordingHeader } from '../core/types.js';
+import {
+  isCoreInput,
+  type AlarmTransition,
+  type BaselineSet,
+  type CoreOutput,
+  type Notification,
+  type NotificationEnd,
+  type RecordingHeader,
+} from '../core/types.js';
 import { Pacer } from './pacer.js';
 import { readRecording, type RecordingIssue, type RecordingRecord } from '../store/recording-reader.js';
 
 export interface ReplayOptions {
   profile: Profile;
+  /** the escalation policy; default: the one the recording's header names (docs/notifications.md) */
+  policy?: EscalationPolicy;
   /** virtual ms per wall ms; undefined or Infinity = as fast as possible */
   speed?: number;
   /** every output of the core, as it happens (virtual time order) */
@@ -32,6 +44,10 @@ export interface ReplayResult {
   baselines: BaselineSet[];
   /** alarm transitions found in the recording itself (what the live core decided back then) */
   recordedAlarms: AlarmTransition[];
+  /** the notifications the core sent and ended (`notify`, `notify-end`) */
+  notifications: Array<Notification | NotificationEnd>;
+  /** the same, as found in the recording itself */
+  recordedNotifications: Array<Notification | NotificationEnd>;
   core: SessionCore;
 }
 
@@ -88,11 +104,18 @@ export async function replayBatches(
   const alarms: AlarmTransition[] = [];
   const baselines: BaselineSet[] = [];
   const recordedAlarms: AlarmTransition[] = [];
-  const core = new SessionCore(options.profile, (output) => {
+  const notifications: Array<Notification | NotificationEnd> = [];
+  const recordedNotifications: Array<Notification | NotificationEnd> = [];
+  const sink = (output: CoreOutput): void => {
     if (output.type === 'alarm') alarms.push(output);
     else if (output.type === 'baseline') baselines.push(output);
+    else if (output.type === 'notify' || output.type === 'notify-end') notifications.push(output);
     options.onOutput?.(output);
-  });
+  };
+  // The escalation policy comes from the header, so the core is made once the header has been seen (or not).
+  let core: SessionCore | undefined;
+  const coreFor = (header: RecordingHeader | undefined): SessionCore =>
+    (core ??= new SessionCore(options.profile, sink, options.policy ?? policyOfHeader(header)));
   const result: ReplayResult = {
     header: undefined,
     profile: options.profile.name,
@@ -104,7 +127,11 @@ export async function replayBatches(
     alarms,
     baselines,
     recordedAlarms,
-    core,
+    notifications,
+    recordedNotifications,
+    get core(): SessionCore {
+      return coreFor(this.header);
+    },
   };
   const speed = options.speed ?? Infinity;
   const pacer = Number.isFinite(speed) ? new Pacer(speed, options.signal) : undefined;
@@ -121,10 +148,15 @@ export async function replayBatches(
         recordedAlarms.push(line);
         continue;
       }
+      if (line.type === 'notify' || line.type === 'notify-end') {
+        recordedNotifications.push(line);
+        continue;
+      }
       if (!isCoreInput(line)) continue; // other outputs and raw frames are what the core *said*, not inputs
       const t = line.t;
-      if (pacer !== undefined && Number.isFinite(t)) await pacer.advanceTo(core, t);
-      const rejection = core.input(line);
+      const session = coreFor(result.header);
+      if (pacer !== undefined && Number.isFinite(t)) await pacer.advanceTo(session, t);
+      const rejection = session.input(line);
       if (rejection !== undefined) {
         log.add({ lineNo, message: `${rejection.reason}: ${rejection.message}`, text: JSON.stringify(line).slice(0, 200) });
         continue;

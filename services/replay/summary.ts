@@ -1,7 +1,7 @@
 // The readable report of a replay: what the recording held and what the core decided.
 import { formatDuration } from '../core/duration.js';
 import { CANONICAL_UNIT } from '../core/units.js';
-import { VITALS, type AlarmTransition, type Vital } from '../core/types.js';
+import { VITALS, type AlarmTransition, type Notification, type NotificationEnd, type Vital } from '../core/types.js';
 import type { AlarmChange, AlarmEpisode } from './compare.js';
 import type { ReplayResult } from './replay.js';
 
@@ -23,16 +23,39 @@ function perVital(counts: ArrayLike<number>): string {
   return parts.length === 0 ? 'none' : parts.join(' · ');
 }
 
-/** Do the alarms decided now equal the ones the recording holds (what the live core decided)? */
+/** Do the alarms and notifications decided now equal the ones the recording holds (what the live core decided)? */
 function reproduction(result: ReplayResult): string | undefined {
-  if (result.recordedAlarms.length === 0) return undefined;
-  const key = (a: AlarmTransition): string => `${a.t} ${a.rule} ${a.state}`;
-  const now = result.alarms.map(key);
-  const then = result.recordedAlarms.map(key);
+  if (result.recordedAlarms.length === 0 && result.recordedNotifications.length === 0) return undefined;
+  const alarmKey = (a: AlarmTransition): string =>
+    `${a.t} ${a.rule} ${a.state}${a.state === 'escalated' ? ` level ${a.level ?? '?'} ${a.contact ?? ''} ${a.notification ?? ''}` : ''}`;
+  const notifyKey = (n: Notification | NotificationEnd): string =>
+    n.type === 'notify' ? `${n.t} notify ${n.id} ${n.contact} level ${n.level} ${n.reason} [${n.alarms.join(' ')}]` : `${n.t} notify-end ${n.id} ${n.outcome}`;
+  const alarms = differs('alarm transitions', result.alarms.map(alarmKey), result.recordedAlarms.map(alarmKey));
+  const chain = differs('notifications', result.notifications.map(notifyKey), result.recordedNotifications.map(notifyKey));
+  return [alarms, chain].filter((x) => x !== undefined).join('; ');
+}
+
+function differs(what: string, now: readonly string[], then: readonly string[]): string | undefined {
+  if (then.length === 0) return undefined;
   const first = then.findIndex((k, i) => now[i] !== k);
-  if (first === -1 && now.length === then.length) return `the recording's ${then.length} alarm transitions are reproduced exactly`;
+  if (first === -1 && now.length === then.length) return `the recording's ${then.length} ${what} are reproduced exactly`;
   const index = first === -1 ? then.length : first;
-  return `differs from the recording's alarm transitions at #${index + 1}: recorded ${then[index] ?? '(none)'}, replayed ${now[index] ?? '(none)'}`;
+  return `differs from the recording's ${what} at #${index + 1}: recorded ${then[index] ?? '(none)'}, replayed ${now[index] ?? '(none)'}`;
+}
+
+/** Who was told, when, and how it ended. */
+function formatNotifications(result: ReplayResult, start: number | undefined): string[] {
+  const sent = result.notifications.filter((n): n is Notification => n.type === 'notify');
+  if (sent.length === 0) return [];
+  const ends = new Map(result.notifications.filter((n): n is NotificationEnd => n.type === 'notify-end').map((n) => [n.id, n]));
+  const lines = [row('notified', `${sent.length} notification${sent.length === 1 ? '' : 's'}`)];
+  for (const n of sent.slice(0, 20)) {
+    const end = ends.get(n.id);
+    const outcome = end === undefined ? 'open' : `${end.outcome}${end.by === undefined ? '' : ` by ${end.by}`} ${offset(end.t, start)}`;
+    lines.push(`  ${n.id.padEnd(6)}${offset(n.t, start).padEnd(10)}${`${n.contact} (level ${n.level})`.padEnd(30)}${n.reason.padEnd(14)}${n.alarms.join(', ')} → ${outcome}`);
+  }
+  if (sent.length > 20) lines.push(`  … and ${sent.length - 20} more`);
+  return lines;
 }
 
 export function formatSummary(result: ReplayResult, source: string): string {
@@ -63,6 +86,7 @@ export function formatSummary(result: ReplayResult, source: string): string {
     if (result.issueCount > 10) lines.push(`  … and ${result.issueCount - 10} more`);
   }
   lines.push(...formatAlarmTable(result.alarms, start));
+  lines.push(...formatNotifications(result, start));
   const reproduced = reproduction(result);
   if (reproduced !== undefined) lines.push(row('recorded', reproduced));
   return `${lines.join('\n')}\n`;

@@ -1,14 +1,17 @@
 // Validation of one `vigil-recording` line (DESIGN §8). This runs once per line of every replay, so the
 // happy path is a switch on `type` plus direct typeof checks and Set lookups: the parsed object is checked
 // in place and returned as is (unknown extra fields stay on it, unread), never copied.
-import { ACTION_KINDS, EVENT_KINDS, SENSOR_CONDITIONS, VITALS } from '../core/types.js';
+import { ACTION_KINDS, DELIVERY_STATES, EVENT_KINDS, SENSOR_CONDITIONS, VITALS } from '../core/types.js';
 import type {
   Action,
   AlarmTransition,
   ArtifactSeen,
   AudioChange,
   BaselineSet,
+  DeliveryReport,
   DeviceUpdate,
+  Notification,
+  NotificationEnd,
   RawFrame,
   RecordingHeader,
   RecordingLine,
@@ -37,6 +40,9 @@ const ALARM_KIND: ReadonlySet<unknown> = new Set<unknown>(['physiological', 'tec
 const ALARM_STATE: ReadonlySet<unknown> = new Set<unknown>(['raised', 'cleared', 'acknowledged', 'escalated']);
 const AUDIO_STATE: ReadonlySet<unknown> = new Set<unknown>(['paused', 'resumed']);
 const BASELINE_SOURCE: ReadonlySet<unknown> = new Set<unknown>(['auto', 'manual']);
+const DELIVERY_STATE: ReadonlySet<unknown> = new Set<unknown>(DELIVERY_STATES);
+const NOTIFY_REASON: ReadonlySet<unknown> = new Set<unknown>(['escalation', 'next-contact', 'update', 'repeat']);
+const NOTIFY_OUTCOME: ReadonlySet<unknown> = new Set<unknown>(['accepted', 'declined', 'timeout', 'superseded', 'resolved', 'session-end']);
 const HEX = /^(?:[0-9a-fA-F]{2})*$/;
 const BLANK = /^\s*$/;
 
@@ -97,6 +103,12 @@ export function checkRecordingValue(value: unknown): RecordingLine | string | nu
       return checkRule(o);
     case 'raw':
       return checkRaw(o);
+    case 'delivery':
+      return checkDelivery(o);
+    case 'notify':
+      return checkNotify(o);
+    case 'notify-end':
+      return checkNotifyEnd(o);
     case 'header':
       return checkHeader(o);
     default:
@@ -175,6 +187,8 @@ function checkAlarm(o: Fields): AlarmTransition | string {
   if (o.device !== undefined && typeof o.device !== 'string') return mustBe('alarm', 'device', o.device, 'a string');
   if (o.by !== undefined && typeof o.by !== 'string') return mustBe('alarm', 'by', o.by, 'a string');
   if (o.level !== undefined && !Number.isFinite(o.level)) return mustBe('alarm', 'level', o.level, 'a finite number');
+  if (o.contact !== undefined && typeof o.contact !== 'string') return mustBe('alarm', 'contact', o.contact, 'a string');
+  if (o.notification !== undefined && typeof o.notification !== 'string') return mustBe('alarm', 'notification', o.notification, 'a string');
   if (o.reason !== undefined && typeof o.reason !== 'string') return mustBe('alarm', 'reason', o.reason, 'a string');
   return o as unknown as AlarmTransition;
 }
@@ -224,6 +238,41 @@ function checkRaw(o: Fields): RawFrame | string {
   if (o.format !== undefined && typeof o.format !== 'string') return mustBe('raw', 'format', o.format, 'a string');
   if (o.error !== undefined && typeof o.error !== 'string') return mustBe('raw', 'error', o.error, 'a string');
   return o as unknown as RawFrame;
+}
+
+function checkDelivery(o: Fields): DeliveryReport | string {
+  if (!Number.isFinite(o.t)) return mustBe('delivery', 't', o.t, 'a finite number');
+  if (typeof o.notification !== 'string') return mustBe('delivery', 'notification', o.notification, 'a string');
+  if (typeof o.channel !== 'string') return mustBe('delivery', 'channel', o.channel, 'a string');
+  if (!DELIVERY_STATE.has(o.state)) return unknown('delivery', 'state', o.state);
+  if (o.attempt !== undefined && !Number.isFinite(o.attempt)) return mustBe('delivery', 'attempt', o.attempt, 'a finite number');
+  if (o.by !== undefined && typeof o.by !== 'string') return mustBe('delivery', 'by', o.by, 'a string');
+  if (o.reason !== undefined && typeof o.reason !== 'string') return mustBe('delivery', 'reason', o.reason, 'a string');
+  if (o.retryAt !== undefined && !Number.isFinite(o.retryAt)) return mustBe('delivery', 'retryAt', o.retryAt, 'a finite number');
+  return o as unknown as DeliveryReport;
+}
+
+function checkNotify(o: Fields): Notification | string {
+  if (!Number.isFinite(o.t)) return mustBe('notify', 't', o.t, 'a finite number');
+  if (typeof o.id !== 'string') return mustBe('notify', 'id', o.id, 'a string');
+  if (typeof o.contact !== 'string') return mustBe('notify', 'contact', o.contact, 'a string');
+  if (!Number.isFinite(o.level)) return mustBe('notify', 'level', o.level, 'a finite number');
+  if (!PRIORITY.has(o.priority)) return unknown('notify', 'priority', o.priority);
+  if (!Array.isArray(o.alarms) || !(o.alarms as unknown[]).every((a) => typeof a === 'string')) {
+    return mustBe('notify', 'alarms', o.alarms, 'an array of alarm ids');
+  }
+  if (!NOTIFY_REASON.has(o.reason)) return unknown('notify', 'reason', o.reason);
+  if (o.acceptBy !== undefined && !Number.isFinite(o.acceptBy)) return mustBe('notify', 'acceptBy', o.acceptBy, 'a finite number');
+  if (o.replaces !== undefined && typeof o.replaces !== 'string') return mustBe('notify', 'replaces', o.replaces, 'a string');
+  return o as unknown as Notification;
+}
+
+function checkNotifyEnd(o: Fields): NotificationEnd | string {
+  if (!Number.isFinite(o.t)) return mustBe('notify-end', 't', o.t, 'a finite number');
+  if (typeof o.id !== 'string') return mustBe('notify-end', 'id', o.id, 'a string');
+  if (!NOTIFY_OUTCOME.has(o.outcome)) return unknown('notify-end', 'outcome', o.outcome);
+  if (o.by !== undefined && typeof o.by !== 'string') return mustBe('notify-end', 'by', o.by, 'a string');
+  return o as unknown as NotificationEnd;
 }
 
 function checkHeader(o: Fields): RecordingHeader | string {
