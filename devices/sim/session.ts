@@ -1,7 +1,10 @@
 // simulateSession: one scenario of one patient as a `vigil-recording` line stream — the header, then every line
 // in non-decreasing `t`. Deterministic: (scenario, seed, duration, start, ids) → the same lines, byte for byte.
 import type { RecordingHeader, RecordingLine } from '../../services/core/types.js';
+import { DEFAULT_POLICY, DEFAULT_POLICY_SPEC } from '../../services/core/escalation-policy.js';
+import { DEFAULT_PROFILE, loadProfile } from '../../services/core/profile.js';
 import type { SimContext } from './context.js';
+import { ATTENTIVE_MONITOR, withMedicalMonitor, type MonitorBehaviour } from './medical-monitor.js';
 import { mergeByTime } from './merge.js';
 import { drawPatient } from './physiology.js';
 import { Random } from './random.js';
@@ -25,6 +28,11 @@ export interface SimulateOptions {
   sessionId?: string;
   /** pseudonymous label, never a name; default P-<seed, 3 digits> */
   patient?: string;
+  /**
+   * The medical monitor answering notifications (default: attentive — confirms, reads and accepts within
+   * 30 s); false for none, when real people and the real notifier answer (a live simulated session).
+   */
+  medicalMonitor?: MonitorBehaviour | false;
 }
 
 export const DEFAULT_SEED = 1;
@@ -47,19 +55,26 @@ export function simulateSession(options: SimulateOptions): Generator<RecordingLi
     session: {
       id: options.sessionId ?? `sim-${scenario.name}-${seed}`,
       patient: options.patient ?? `P-${String(Math.abs(seed) % 1000).padStart(3, '0')}`,
+      // the policy the simulated monitor answered under, so a replay reproduces the chain
+      escalation: DEFAULT_POLICY_SPEC,
     },
   };
   const rng = new Random(seed);
   const patient = drawPatient(rng.fork('patient'));
   const ctx: SimContext = { start, end: start + Math.round(durationMs), patient, scenario, rng };
-  return lines(header, ctx);
+  return lines(header, ctx, options.medicalMonitor ?? ATTENTIVE_MONITOR);
 }
 
-function* lines(header: RecordingHeader, ctx: SimContext): Generator<RecordingLine> {
+function* lines(header: RecordingHeader, ctx: SimContext, monitor: MonitorBehaviour | false): Generator<RecordingLine> {
   yield header;
+  const session = sessionLines(ctx);
+  yield* monitor === false ? session : withMedicalMonitor(session, loadProfile(DEFAULT_PROFILE), DEFAULT_POLICY, monitor);
+}
+
+function sessionLines(ctx: SimContext): Generator<Exclude<RecordingLine, RecordingHeader>> {
   // source order breaks ties: events (session-start) and device bindings come before the first samples at
   // the same instant, and an acknowledgement comes after the samples of its second
-  yield* mergeByTime<Exclude<RecordingLine, RecordingHeader>>([
+  return mergeByTime<Exclude<RecordingLine, RecordingHeader>>([
     sessionEvents(ctx),
     deviceLines(ctx),
     heartRate(ctx),

@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { pino } from 'pino';
 import { SCENARIOS, simulateSession } from '../../devices/sim/session.js';
 import { buildServer, LOG_REDACT } from '../api/server.js';
 import { SessionTokens } from '../auth/session-tokens.js';
@@ -11,8 +12,12 @@ import { UserStore } from '../auth/user-store.js';
 import type { LiveSession } from '../live/live-session.js';
 import { SessionManager, sessionInfo } from '../live/session-manager.js';
 import { runSimulatedFeed } from '../live/simulated-feed.js';
+import { SystemHealth } from '../live/system-health.js';
 import { loadProfile } from '../core/profile.js';
-import { ConfigError, loadSiteConfig, type SiteConfig } from '../site-config.js';
+import { ChannelConfigError, withBuiltIns } from '../notify/channel-registry.js';
+import type { Notifier } from '../notify/notifier.js';
+import { createNotifier } from '../notify/setup.js';
+import { ConfigError, defaultPublicUrl, loadSiteConfig, type SiteConfig } from '../site-config.js';
 import { InfluxWriter } from '../store/influx-writer.js';
 import { err, out, UsageError } from './io.js';
 
@@ -92,6 +97,17 @@ export async function serveCommand(args: string[]): Promise<number> {
   const tokens = await SessionTokens.open({ file: join(dataDir, 'signins.json') });
   const logger = { level: config.logLevel, redact: LOG_REDACT };
 
+  // Escalation notifications (docs/notifications.md): the site's channels, receipts back at publicUrl (by default
+  // the address we listen on, known once listening).
+  let publicUrl = config.publicUrl ?? defaultPublicUrl(config);
+  let notifier: Notifier;
+  try {
+    notifier = createNotifier({ channels: config.channels ?? {}, log: pino(logger).child({ component: 'notify' }), publicUrl: () => publicUrl });
+  } catch (error) {
+    if (error instanceof ChannelConfigError) throw new UsageError(error.message);
+    throw error;
+  }
+
   let sessions: SessionManager | undefined;
   let log: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void } | undefined;
   const influx =
@@ -105,16 +121,24 @@ export async function serveCommand(args: string[]): Promise<number> {
           // the service's log, once it exists (the writer is made first: the server answers history from it)
           logger: { info: (obj, msg) => log?.info(obj, msg), warn: (obj, msg) => log?.warn(obj, msg) },
         });
+  // The alarm system's own health: journals that cannot be written, a core that threw or stopped making progress,
+  // a stalled event loop. Shown on every screen and by /api/health (503).
+  const health = new SystemHealth();
+  health.start();
   sessions = new SessionManager({
     dataDir,
     defaultProfile: config.profile,
+    health,
+    ...(config.escalation === undefined ? {} : { escalation: config.escalation }),
+    channels: new Set(Object.keys(withBuiltIns(config.channels))),
     onSession: (session) => {
       if (influx !== undefined) session.subscribe((line) => influx.write(session.id, line));
+      notifier.attach(session);
     },
   });
   const restored = await sessions.restoreAll();
 
-  const app = await buildServer({ sessions, users, tokens, ...(influx === undefined ? {} : { influx }), ...(tls === undefined ? {} : { tls }), logger });
+  const app = await buildServer({ sessions, users, tokens, notifier, ...(influx === undefined ? {} : { influx }), ...(tls === undefined ? {} : { tls }), logger });
   log = app.log;
   for (const failure of restored.failed) app.log.error({ file: failure.file, error: failure.error }, 'journal could not be restored');
   app.log.info({ sessions: restored.restored.length }, 'journals read back');
@@ -135,13 +159,17 @@ export async function serveCommand(args: string[]): Promise<number> {
     }
   }
 
+  // Restored sessions are settled: open notifications go out again (same idempotency keys), new ones as they come.
+  notifier.start();
+
   const stop = new AbortController();
   let feeding: Promise<void> = Promise.resolve();
   let simulated: LiveSession | undefined;
   if (config.simulate !== false) {
     const { scenario, speed = 1, seed = 1 } = config.simulate;
     simulated = await sessions.create({ patient: `SIM-${String(seed).padStart(3, '0')}`, room: 'simulation', therapists: [firstAdmin?.username ?? 'admin'], simulated: true });
-    const lines = simulateSession({ scenario, seed, start: Date.now(), sessionId: simulated.id });
+    // live, the real notifier and real people answer notifications: no simulated medical monitor
+    const lines = simulateSession({ scenario, seed, start: Date.now(), sessionId: simulated.id, medicalMonitor: false });
     feeding = runSimulatedFeed(simulated, lines, speed, stop.signal).catch((error: unknown) => {
       if (!stop.signal.aborted) app.log.error({ err: error }, 'the simulated feed stopped');
     });
@@ -149,6 +177,7 @@ export async function serveCommand(args: string[]): Promise<number> {
 
   const address = await app.listen({ port: config.port, host: config.host });
   const url = address.replace('127.0.0.1', 'localhost').replace('[::1]', 'localhost');
+  if (config.publicUrl === undefined) publicUrl = defaultPublicUrl(config, Number(new URL(address).port));
   await out(`vigil listening on ${url}${simulated === undefined ? '' : ` — simulated session ${simulated.id} (${(config.simulate as { scenario: string }).scenario})`}\n`);
   if (firstAdmin !== undefined) {
     await out(`first sign-in: user "${firstAdmin.username}", password ${firstAdmin.password}\n  (shown once; add staff with \`vigil user add <name> --role therapist\`)\n`);
@@ -161,7 +190,9 @@ export async function serveCommand(args: string[]): Promise<number> {
   });
   stop.abort();
   await feeding;
+  notifier.close();
   await app.close();
+  health.stop();
   await sessions.closeAll(); // flushes every journal
   await influx?.close();
   await tokens.close(); // sign-ins' last-seen times

@@ -4,6 +4,7 @@ import type { DeviceUpdate, RecordingLine, SessionEvent } from '../../../service
 import { SCENARIOS, SCENARIO_NAMES, getScenario } from '../../../devices/sim/scenarios.js';
 import { DEFAULT_START, simulateSession } from '../../../devices/sim/session.js';
 import { DOSE_T, MIN, START, run, samples } from './helpers.js';
+import { DEFAULT_POLICY_SPEC } from '../../../services/core/escalation-policy.js';
 
 const text = (lines: Iterable<RecordingLine>): string => [...lines].map((l) => JSON.stringify(l)).join('\n');
 const gaps = (ts: readonly number[]): number[] => ts.slice(1).map((t, i) => t - (ts[i] as number));
@@ -24,7 +25,7 @@ describe('simulateSession', () => {
       type: 'header',
       format: 'vigil-recording',
       version: 1,
-      session: { id: 'sim-sensor-dropout-1', patient: 'P-001' },
+      session: { id: 'sim-sensor-dropout-1', patient: 'P-001', escalation: DEFAULT_POLICY_SPEC },
     });
     expect(lines[1]).toEqual({ type: 'event', t: START, event: 'session-start' });
     const timed = lines.slice(1) as Exclude<RecordingLine, { type: 'header' }>[];

@@ -34,6 +34,16 @@ describe.each(SCENARIO_NAMES.flatMap((name) => [1, 2, 3].map((seed) => [name, se
     const reference = referenceAlarms(simulateSession({ scenario: name, seed }));
     expect(result.alarms.map(({ t, rule, state }) => ({ t, rule, state }))).toEqual(reference.transitions.map(({ t, rule, state }) => ({ t, rule, state })));
 
+    // the simulated medical monitor accepts every notification within 30 s: one hop per escalated alarm, and
+    // the chain ends accepted or, once the bedside acknowledged, resolved — never failed
+    const notified = result.notifications.filter((n) => n.type === 'notify');
+    expect(notified.length > 0).toBe(result.alarms.some((a) => a.state === 'escalated'));
+    expect(result.alarms.some((a) => a.rule === 'delivery-failed')).toBe(false);
+    for (const n of notified) {
+      const ends = result.notifications.filter((e) => e.type === 'notify-end' && e.id === n.id).map((e) => (e.type === 'notify-end' ? e.outcome : ''));
+      expect(['accepted', 'superseded'], `${n.id} ended ${ends.join()}`).toContain(ends[0]);
+    }
+
     const artifacts = Object.fromEntries(VITALS.flatMap((vital, i) => ((result.core.artifacts[i] ?? 0) > 0 ? [[vital, result.core.artifacts[i]]] : [])));
     expect(artifacts).toEqual(scenario.expectedArtifacts);
   });
