@@ -31,7 +31,7 @@ const NO_STALE = profileWith({ rules: { 'hr-stale': { enabled: false } } });
 
 function chain(spec: EscalationPolicySpec = TWO_CONTACTS, profile = NO_STALE) {
   const outputs: CoreOutput[] = [];
-  const inputs: RecordingLine[] = [];
+  const inputs: Array<Exclude<RecordingLine, RecordingHeader>> = [];
   const core = new SessionCore(profile, (o) => outputs.push(o), compilePolicy(spec));
   const feed = (line: Parameters<SessionCore['input']>[0]): void => {
     inputs.push(line);
