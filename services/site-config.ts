@@ -1,8 +1,13 @@
 // The site configuration of `vigil serve`: defaults ← a JSON file ← environment variables ← flags, validated
 // at start-up against config/schemas/site.schema.json with messages that name the bad key (and its source).
 import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
+import { compilePolicy, PolicyError } from './core/escalation-policy.js';
+import type { EscalationPolicySpec } from './core/escalation-types.js';
+import { checkChannels, withBuiltIns, type ChannelDefinitions } from './notify/channel-registry.js';
+import { routeProblems } from './notify/policy-routes.js';
 import { CONFIG_DIR } from './paths.js';
 
 export interface SiteConfig {
@@ -14,6 +19,12 @@ export interface SiteConfig {
   tls?: { cert: string; key: string };
   influx?: { url: string; database: string; retention?: string };
   simulate: false | { scenario: string; speed?: number; seed?: number };
+  /** the site's escalation policy (config/schemas/escalation.schema.json); default: the medical monitor on the monitor view */
+  escalation?: EscalationPolicySpec;
+  /** channel id → definition (docs/notifications.md); monitor-view is built in */
+  channels?: ChannelDefinitions;
+  /** the service's address as receivers reach it (receipt URL); default derived from host, port and tls */
+  publicUrl?: string;
 }
 
 export class ConfigError extends Error {
@@ -45,6 +56,7 @@ const ENV: ReadonlyArray<[string, (config: Record<string, unknown>, value: strin
   ['VIGIL_INFLUX_URL', (c, v) => (c['influx'] = { ...(c['influx'] as object | undefined), url: v })],
   ['VIGIL_INFLUX_DATABASE', (c, v) => (c['influx'] = { ...(c['influx'] as object | undefined), database: v })],
   ['VIGIL_INFLUX_RETENTION', (c, v) => (c['influx'] = { ...(c['influx'] as object | undefined), retention: v })],
+  ['VIGIL_PUBLIC_URL', (c, v) => (c['publicUrl'] = v)],
   ['VIGIL_SIMULATE', (c, v) => (c['simulate'] = v === 'off' || v === 'false' ? false : { ...(typeof c['simulate'] === 'object' ? c['simulate'] : {}), scenario: v })],
 ];
 
@@ -99,5 +111,39 @@ export function loadSiteConfig(options: { file?: string; env?: NodeJS.ProcessEnv
     }
     throw new ConfigError([...problems.values()]);
   }
-  return merged as unknown as SiteConfig;
+  const config = merged as unknown as SiteConfig;
+  const notifyProblems = checkNotifications(config, env);
+  if (notifyProblems.length > 0) {
+    const from = sources(file, fileConfig, env);
+    throw new ConfigError(notifyProblems.map((problem) => {
+      const where = from.get(problem.split(/[.:]/)[0] ?? '');
+      return `${problem}${where === undefined ? '' : ` (set by ${where})`}`;
+    }));
+  }
+  return config;
+}
+
+/**
+ * What the schema cannot see: the policy compiled (so its errors name the field), each channel checked by its
+ * type's own module, and every channel the policy names defined.
+ */
+function checkNotifications(config: SiteConfig, env: NodeJS.ProcessEnv): string[] {
+  const problems = checkChannels(config.channels, env);
+  try {
+    const policy = compilePolicy(config.escalation ?? {}, 'escalation');
+    const known = new Set(Object.keys(withBuiltIns(config.channels)));
+    problems.push(...routeProblems(policy, known).map((problem) => `escalation.${problem}`));
+  } catch (error) {
+    if (!(error instanceof PolicyError)) throw error;
+    problems.push(...error.problems.map((problem) => (problem.startsWith('(policy)') ? problem.replace('(policy)', 'escalation') : `escalation.${problem}`)));
+  }
+  return problems;
+}
+
+/** Where receivers reach the service when the site sets no publicUrl: its own address, by name when bound to all. */
+export function defaultPublicUrl(config: Pick<SiteConfig, 'host' | 'port' | 'tls'>, port: number = config.port): string {
+  const everywhere = config.host === '0.0.0.0' || config.host === '::' || config.host === '';
+  const loopback = config.host === '127.0.0.1' || config.host === '::1';
+  const host = everywhere ? hostname() : loopback ? 'localhost' : config.host.includes(':') ? `[${config.host}]` : config.host;
+  return `${config.tls === undefined ? 'http' : 'https'}://${host}:${port}`;
 }

@@ -2,13 +2,13 @@
 // text from the session's EscalationSnapshot (no DOM), shared by the bedside line and the overview tile.
 import { currentNotification, isOpen } from './escalation.js';
 import { fmtAge } from './format.js';
-import type { ChannelDelivery, EscalationSnapshot, NotificationStatus, PolicyContacts } from './types.js';
+import type { ChannelDelivery, EscalationSnapshot, NotificationStatus, PolicyView } from './types.js';
 
 /** Contact id → what screens call it (the policy's `label`); unknown ids are made readable. */
 export type ContactLabels = ReadonlyMap<string, string>;
 
 /** The labels a policy gives its contacts (none known: an empty map). */
-export function labelsOf(policy: PolicyContacts | undefined): ContactLabels {
+export function labelsOf(policy: PolicyView | undefined): ContactLabels {
   return new Map((policy?.contacts ?? []).filter((c) => typeof c.label === 'string').map((c) => [c.id, c.label as string]));
 }
 
@@ -97,7 +97,7 @@ function movedOnFrom(escalation: EscalationSnapshot, current: NotificationStatus
 export interface EscalationLine {
   /** what happened, without running times (announced to screen readers when it changes) */
   text: string;
-  /** "notified 1 min ago", "trying again in 4:10": changes as time passes, shown but not announced */
+  /** "1 min ago" (since the notification), "trying again in 4:10": changes as time passes, shown but not announced */
   timing: string;
   /** while waiting for the contact to accept: the time left ("1:32"), else null */
   acceptLeft: string | null;
@@ -118,7 +118,7 @@ export function escalationLine(escalation: EscalationSnapshot, now: number, labe
   if (escalation.state === 'accepted') {
     const accepted = [...escalation.notifications].reverse().find((n) => n.outcome === 'accepted') ?? current;
     const by = escalation.acceptedBy ?? answeredBy(accepted, 'accepted');
-    return { text: `${contactLabel(accepted.contact, labels)} notified · accepted${by === undefined ? '' : ` by ${by}`}`, timing: `notified ${fmtAge(now - accepted.t)}`, acceptLeft: null, tone: 'ok' };
+    return { text: `${contactLabel(accepted.contact, labels)} notified · accepted${by === undefined ? '' : ` by ${by}`}`, timing: fmtAge(now - accepted.t), acceptLeft: null, tone: 'ok' };
   }
   if (escalation.state === 'exhausted') {
     const tried = [...new Set(escalation.notifications.map((n) => contactLabel(n.contact, labels)))];
@@ -126,7 +126,7 @@ export function escalationLine(escalation: EscalationSnapshot, now: number, labe
     return { text: `Nobody accepted — ${tried.map(inSentence).join(', ')} ${tried.length === 1 ? 'was' : 'were'} notified`, timing: repeat, acceptLeft: null, tone: 'failing' };
   }
   const acceptLeft = escalation.acceptBy !== null && isOpen(current) ? fmtCountdown(escalation.acceptBy - now) : null;
-  const timing = `notified ${ago}`;
+  const timing = ago;
   if (current.status === 'failed') {
     const reasons = failureReasons(current);
     return { text: `Could not reach the ${inSentence(label)} — retrying${reasons === '' ? '' : ` (${reasons})`}`, timing, acceptLeft, tone: 'failing' };

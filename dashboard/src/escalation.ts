@@ -1,27 +1,40 @@
 // The session's escalation as the snapshot describes it (services/core/snapshot.ts, EscalationSnapshot), kept
 // up to date between snapshots from the journal lines `notify`, `notify-end` and `delivery`
-// (docs/notifications.md). Pure functions over plain data: the bedside, the overview and the replay all use them.
-import type { ChannelDelivery, DeliveryReport, DeliveryState, EscalationLine, EscalationSnapshot, Notification, NotificationEnd, NotificationStatus, OpenAlarm } from './types.js';
+// (docs/notifications.md), changed the way the core's chain (services/core/escalation.ts) changes its own.
+// Pure functions over plain data: the bedside, the overview and the replay all use them.
+import { parseDuration } from '../../services/core/duration.js';
+import type { ChannelDelivery, DeliveryReport, DeliveryState, EscalationLine, EscalationSnapshot, Notification, NotificationEnd, NotificationStatus, OpenAlarm, PolicyView } from './types.js';
 
-/** How far a delivery got: sent < delivered < read < accepted / declined (a failure is not progress). */
-const PROGRESS: Readonly<Record<DeliveryState, number>> = { sent: 1, delivered: 2, read: 3, accepted: 4, declined: 4, failed: 0 };
+/** failed < sent < delivered < read < declined < accepted: a person's answer outranks a delivery, an acceptance a decline. */
+const PROGRESS: Readonly<Record<DeliveryState, number>> = { failed: 0, sent: 1, delivered: 2, read: 3, declined: 4, accepted: 4.5 };
 
-/** Outcomes after which the escalation is over for this notification's alarms (nobody needs telling any more). */
-const OVER = new Set(['resolved', 'session-end']);
+/** What the dashboard knows of the session's policy; without it, `repeatAt` stays unknown (null) until a snapshot. */
+export interface EscalationOptions {
+  /** the policy's `repeatEvery` in ms (Infinity = never) */
+  repeatMs?: number;
+}
+
+/** The core's default `repeatEvery` (services/core/escalation-policy.ts). */
+const DEFAULT_REPEAT = '10m';
+
+/** Options from a known policy spec (merged over the default policy, as the core compiles it). */
+export function escalationOptions(policy: PolicyView): EscalationOptions {
+  const repeat = policy.repeatEvery === undefined ? DEFAULT_REPEAT : policy.repeatEvery;
+  if (repeat === null) return { repeatMs: Infinity };
+  try {
+    return { repeatMs: parseDuration(repeat) };
+  } catch {
+    return {};
+  }
+}
 
 /**
- * A notification's overall status: `failed` while every channel's latest report is a failure, else the
- * furthest state any channel reached (never going back: a late `sent` does not undo `read`).
+ * A notification's overall status from its channels' latest reports: the furthest any of them is at, so
+ * `failed` only while every channel that reported failed; `pending` before any report.
  */
-export function notificationStatus(channels: Readonly<Record<string, ChannelDelivery>>, previous: NotificationStatus['status']): NotificationStatus['status'] {
-  const latest = Object.values(channels);
-  if (latest.length === 0) return 'pending';
-  if (latest.every((c) => c.state === 'failed')) return 'failed';
-  let best: NotificationStatus['status'] = previous === 'failed' ? 'pending' : previous;
-  for (const channel of latest) {
-    if (channel.state === 'failed') continue;
-    if (best === 'pending' || PROGRESS[channel.state] > PROGRESS[best]) best = channel.state;
-  }
+export function notificationStatus(channels: Readonly<Record<string, ChannelDelivery>>): NotificationStatus['status'] {
+  let best: NotificationStatus['status'] = 'pending';
+  for (const channel of Object.values(channels)) if (best === 'pending' || PROGRESS[channel.state] > PROGRESS[best]) best = channel.state;
   return best;
 }
 
@@ -37,6 +50,10 @@ export function currentNotification(escalation: EscalationSnapshot): Notificatio
   return list[list.length - 1];
 }
 
+function repeatAt(t: number, options: EscalationOptions): number | null {
+  return options.repeatMs === undefined || !Number.isFinite(options.repeatMs) ? null : t + options.repeatMs;
+}
+
 function newNotification(line: Notification): NotificationStatus {
   return {
     id: line.id,
@@ -46,7 +63,8 @@ function newNotification(line: Notification): NotificationStatus {
     priority: line.priority,
     alarms: [...line.alarms],
     reason: line.reason,
-    acceptBy: line.acceptBy,
+    // absent: the chain waits for this contact
+    acceptBy: line.acceptBy ?? null,
     channels: {},
     status: 'pending',
   };
@@ -55,56 +73,59 @@ function newNotification(line: Notification): NotificationStatus {
 function notify(escalation: EscalationSnapshot | null, line: Notification): EscalationSnapshot {
   const fresh = newNotification(line);
   if (escalation === null) {
-    return {
-      state: 'notifying',
-      level: line.level,
-      contact: line.contact,
-      alarms: [...line.alarms],
-      startedAt: line.t,
-      acceptBy: line.acceptBy,
-      repeatAt: null,
-      notifications: [fresh],
-    };
+    return { state: 'notifying', level: line.level, contact: line.contact, alarms: [...line.alarms], startedAt: line.t, acceptBy: fresh.acceptBy, repeatAt: null, notifications: [fresh] };
   }
   // A copy of a line already applied (a snapshot taken after it, then the line again) changes nothing.
   if (escalation.notifications.some((n) => n.id === line.id)) return escalation;
-  const alarms = [...line.alarms, ...escalation.alarms.filter((id) => !line.alarms.includes(id))];
-  const next: EscalationSnapshot = { ...escalation, state: 'notifying', level: line.level, contact: line.contact, alarms, acceptBy: line.acceptBy, repeatAt: null, notifications: [...escalation.notifications, fresh] };
-  delete next.acceptedBy;
-  return next;
+  // The escalation's alarms in the order they joined it; whoever accepted before is still on record.
+  const alarms = [...escalation.alarms, ...line.alarms.filter((id) => !escalation.alarms.includes(id))];
+  return { ...escalation, state: 'notifying', level: line.level, contact: line.contact, alarms, acceptBy: fresh.acceptBy, repeatAt: null, notifications: [...escalation.notifications, fresh] };
 }
 
-function end(escalation: EscalationSnapshot | null, line: NotificationEnd): EscalationSnapshot | null {
+/** Closes every open notification with `outcome` at `t`. */
+function closeOpen(notifications: readonly NotificationStatus[], t: number, outcome: NotificationStatus['outcome']): NotificationStatus[] {
+  return notifications.map((n) => (isOpen(n) ? { ...n, outcome, endedAt: t } : n));
+}
+
+/** Someone took it on (any notification of this escalation, even one the chain had left): the chain stops there. */
+function accept(escalation: EscalationSnapshot, notification: NotificationStatus, t: number, by: string | undefined, options: EscalationOptions): EscalationSnapshot {
+  return {
+    ...escalation,
+    state: 'accepted',
+    level: notification.level,
+    contact: notification.contact,
+    acceptBy: null,
+    acceptedBy: by ?? notification.contact,
+    repeatAt: repeatAt(t, options),
+    notifications: closeOpen(escalation.notifications, t, 'accepted'),
+  };
+}
+
+function end(escalation: EscalationSnapshot | null, line: NotificationEnd, options: EscalationOptions): EscalationSnapshot | null {
   if (escalation === null) return null;
   const index = escalation.notifications.findIndex((n) => n.id === line.id);
   const ended = escalation.notifications[index];
   if (ended === undefined || !isOpen(ended)) return escalation;
+  if (line.outcome === 'accepted') return accept(escalation, ended, line.t, line.by, options);
   const notifications = [...escalation.notifications];
   notifications[index] = { ...ended, outcome: line.outcome, endedAt: line.t };
   const next: EscalationSnapshot = { ...escalation, notifications };
   const stillOpen = notifications.some(isOpen);
   switch (line.outcome) {
-    case 'accepted':
-      next.state = 'accepted';
-      next.acceptBy = null;
-      if (line.by !== undefined) next.acceptedBy = line.by;
-      return next;
     case 'declined':
     case 'timeout':
-      // The chain moves on: the next contact's `notify` follows. With nobody left, the chain is exhausted.
-      if (!stillOpen) {
-        next.state = 'exhausted';
-        next.acceptBy = null;
-      }
+      // The chain moves on: the next contact's `notify` follows at once. With nobody left, the round is over.
+      if (!stillOpen) return { ...next, state: 'exhausted', acceptBy: null, repeatAt: repeatAt(line.t, options) };
       return next;
     case 'superseded':
       return next;
-    default:
-      return OVER.has(line.outcome) && !stillOpen ? null : next;
+    case 'resolved':
+    case 'session-end':
+      return stillOpen ? next : null;
   }
 }
 
-function delivery(escalation: EscalationSnapshot | null, line: DeliveryReport): EscalationSnapshot | null {
+function delivery(escalation: EscalationSnapshot | null, line: DeliveryReport, options: EscalationOptions): EscalationSnapshot | null {
   if (escalation === null) return null;
   const index = escalation.notifications.findIndex((n) => n.id === line.notification);
   const target = escalation.notifications[index];
@@ -116,19 +137,23 @@ function delivery(escalation: EscalationSnapshot | null, line: DeliveryReport): 
   if (line.retryAt !== undefined) report.retryAt = line.retryAt;
   const channels = { ...target.channels, [line.channel]: report };
   const notifications = [...escalation.notifications];
-  notifications[index] = { ...target, channels, status: notificationStatus(channels, target.status) };
-  return { ...escalation, notifications };
+  const updated: NotificationStatus = { ...target, channels, status: notificationStatus(channels) };
+  notifications[index] = updated;
+  const next = { ...escalation, notifications };
+  // An acceptance stops the chain at once (the notify-end lines that follow find nothing left open). A decline
+  // moves it on: that arrives as the notify-end and the next notify.
+  return line.state === 'accepted' ? accept(next, updated, line.t, line.by, options) : next;
 }
 
 /** One escalation line applied to the session's escalation (a new object when anything changed). */
-export function applyEscalationLine(escalation: EscalationSnapshot | null, line: EscalationLine): EscalationSnapshot | null {
+export function applyEscalationLine(escalation: EscalationSnapshot | null, line: EscalationLine, options: EscalationOptions = {}): EscalationSnapshot | null {
   switch (line.type) {
     case 'notify':
       return notify(escalation, line);
     case 'notify-end':
-      return end(escalation, line);
+      return end(escalation, line, options);
     case 'delivery':
-      return delivery(escalation, line);
+      return delivery(escalation, line, options);
   }
 }
 

@@ -4,7 +4,9 @@
 // visible page, and Accept / Decline send the person's answer. A notification that ended (accepted, moved on,
 // superseded, resolved) needs no answer any more. No DOM here: the views decide what "shown" and "visible" mean.
 import { isOpen } from './escalation.js';
-import type { EscalationSnapshot, NotificationMessage, ReceiptState, SessionLine } from './types.js';
+import type { EscalationSnapshot, NotificationMessage, Priority, ReceiptState, SessionLine } from './types.js';
+
+const RANK: Readonly<Record<Priority, number>> = { high: 3, medium: 2, low: 1 };
 
 export type Answer = 'accepted' | 'declined';
 
@@ -25,10 +27,15 @@ export type ReceiptSender = (session: string, notification: string, state: Recei
 /** Items kept per session once closed (the newest), so late copies are still recognised. */
 const CLOSED_KEPT = 20;
 
+/** Ends remembered for notifications not (yet) received: a bound, oldest forgotten first. */
+const ENDED_KEPT = 200;
+
 const key = (session: string, id: string): string => `${session}\u0000${id}`;
 
 export class NotificationInbox {
   private readonly items = new Map<string, InboxItem>();
+  /** notifications whose notify-end came before (or without) the message itself */
+  private readonly ended = new Set<string>();
   /** bumped on every change the screen shows */
   version = 0;
 
@@ -45,7 +52,9 @@ export class NotificationInbox {
       if (known.answer !== undefined) this.send(session, notification.id, known.answer);
       return false;
     }
-    this.items.set(key(session, notification.id), { session, notification, read: false, answer: undefined, closed: false });
+    // The hub's line and the notifier's push travel separately: the end may have overtaken the message.
+    const closed = this.ended.delete(key(session, notification.id));
+    this.items.set(key(session, notification.id), { session, notification, read: false, answer: undefined, closed });
     this.prune(session);
     this.version++;
     return true;
@@ -58,9 +67,26 @@ export class NotificationInbox {
     return found.sort((a, b) => b.notification.t - a.notification.t);
   }
 
+  /** Sessions with open notifications. */
+  sessions(): string[] {
+    const found = new Set<string>();
+    for (const item of this.items.values()) if (!item.closed) found.add(item.session);
+    return [...found];
+  }
+
   /** Open notifications that still wait for this person's answer. */
   unanswered(session: string): InboxItem[] {
     return this.open(session).filter((item) => item.answer === undefined);
+  }
+
+  /** The highest priority among notifications still waiting for this person's answer, in any session. */
+  loudest(): Priority | 'none' {
+    let best: Priority | 'none' = 'none';
+    for (const item of this.items.values()) {
+      if (item.closed || item.answer !== undefined) continue;
+      if (best === 'none' || RANK[item.notification.priority] > RANK[best]) best = item.notification.priority;
+    }
+    return best;
   }
 
   /** The session's open notifications were shown; `visible`: the page is (document.visibilityState). */
@@ -105,12 +131,18 @@ export class NotificationInbox {
   /** The session is gone. */
   forget(session: string): void {
     for (const [k, item] of this.items) if (item.session === session) this.items.delete(k);
+    for (const k of this.ended) if (k.startsWith(`${session}\u0000`)) this.ended.delete(k);
     this.version++;
   }
 
   private close(session: string, id: string): void {
     const item = this.items.get(key(session, id));
-    if (item === undefined || item.closed) return;
+    if (item === undefined) {
+      this.ended.add(key(session, id));
+      if (this.ended.size > ENDED_KEPT) this.ended.delete(this.ended.values().next().value as string);
+      return;
+    }
+    if (item.closed) return;
     item.closed = true;
     this.version++;
   }

@@ -1,7 +1,7 @@
 // The local copy of one session's state: a snapshot (from the WebSocket, or the full `state` in the answer to
 // an action) and then every live line applied to it, exactly as the core would change its own state. The
 // bedside view feeds it from the WebSocket, the replay view from a recording on a virtual clock: same code.
-import { applyEscalationLine, settleEscalation } from './escalation.js';
+import { applyEscalationLine, settleEscalation, type EscalationOptions } from './escalation.js';
 import { PRIORITY_RANK } from './format.js';
 import { TrendStore } from './trend.js';
 import type { AlarmTransition, DeviceUpdate, SessionEvent } from '../../services/core/types.js';
@@ -79,6 +79,8 @@ export class SessionModel {
   readonly events: SessionEvent[] = [];
   /** bumped on every change */
   version = 0;
+  /** what is known of the session's escalation policy (for the repeat time between snapshots) */
+  escalationOptions: EscalationOptions = {};
   /** the snapshot given by an action's answer includes every line up to this time */
   private floor = -Infinity;
   private rules = new Map<string, RuleInfo>();
@@ -157,7 +159,7 @@ export class SessionModel {
       case 'notify':
       case 'notify-end':
       case 'delivery':
-        state.escalation = applyEscalationLine(state.escalation, line);
+        state.escalation = applyEscalationLine(state.escalation, line, this.escalationOptions);
         break;
       case 'event':
         this.event(line);

@@ -1,17 +1,26 @@
 // What the dashboard receives from vigil: the API answers and the WebSocket messages. The line types come from
 // the core's own model (services/core/types.ts), the session snapshot from services/core/snapshot.ts (as JSON
 // delivers it), and the hub protocol from services/api/ws-protocol.ts.
-import type { LineMessage, HubLine } from '../../services/api/ws-protocol.js';
+import type {
+  HubLine,
+  LineMessage,
+  NotificationAlarm,
+  NotificationMessage,
+  ReceiptMessage,
+  ReceiptState,
+  SystemMessage,
+  SystemProblem,
+} from '../../services/api/ws-protocol.js';
 import type * as Core from '../../services/core/snapshot.js';
 import type { AlarmKind, DeliveryReport, DeliveryState, Notification, NotificationEnd, NotifyOutcome, NotifyReason, Priority, SensorCondition, Vital } from '../../services/core/types.js';
 
-export type { HubLine, LineMessage };
+export type { HubLine, LineMessage, NotificationAlarm, NotificationMessage, ReceiptMessage, ReceiptState, SystemMessage, SystemProblem };
 export type { AlarmKind, DeliveryReport, DeliveryState, Notification, NotificationEnd, NotifyOutcome, NotifyReason, Priority, SensorCondition, Vital };
 
 /** The escalation's journal lines (docs/notifications.md): what the core decided and what the channels reported. */
 export type EscalationLine = Notification | NotificationEnd | DeliveryReport;
-/** Every journal line the dashboard applies to a session (the hub forwards the escalation lines too). */
-export type SessionLine = HubLine | EscalationLine;
+/** Every journal line the dashboard applies to a session (the hub forwards the escalation lines with the rest). */
+export type SessionLine = HubLine;
 
 export const VITAL_LIST: readonly Vital[] = ['hr', 'spo2', 'sbp', 'dbp', 'map', 'temp'];
 
@@ -40,61 +49,6 @@ export type SessionSnapshot = Omit<Core.SessionSnapshot, 'alarms' | 'doses' | 'd
   escalation: EscalationSnapshot | null;
 };
 
-// Messages of the hub beyond the journal lines (docs/notifications.md, "WebSocket additions").
-
-/** One alarm a notification carries, as the notifier describes it (the webhook body's `alarms`). */
-export interface NotificationAlarm {
-  id: string;
-  rule: string;
-  text: string;
-  priority: Priority;
-  kind: AlarmKind;
-  vital: Vital | 'device';
-  value?: number;
-  raisedAt: number;
-}
-
-/** server → client, to the addressees of a notification only; re-sent until a receipt confirms it. */
-export interface NotificationMessage {
-  type: 'notification';
-  session: string;
-  notification: {
-    id: string;
-    contact: string;
-    level: number;
-    priority: Priority;
-    reason: NotifyReason;
-    t: number;
-    alarms: NotificationAlarm[];
-    acceptBy?: number;
-  };
-}
-
-/** What the person's client reports back about a notification. */
-export type ReceiptState = Extract<DeliveryState, 'delivered' | 'read' | 'accepted' | 'declined'>;
-
-/** client → server */
-export interface ReceiptMessage {
-  type: 'receipt';
-  session: string;
-  notification: string;
-  state: ReceiptState;
-}
-
-export interface SystemProblem {
-  /** which part of the alarm system failed ('journal', 'core', …) */
-  component: string;
-  session?: string;
-  message: string;
-  since: number;
-}
-
-/** server → client, to every connection: the alarm system itself failed (or is well again). */
-export interface SystemMessage {
-  type: 'system';
-  state: 'failed' | 'ok';
-  problems: SystemProblem[];
-}
 
 /** A compiled comparison (services/core/profile.ts) or one as a profile file writes it. */
 export interface LimitComparison {
@@ -148,16 +102,17 @@ export interface SessionSummary {
   highestAlarm: { rule: string; priority: Priority; active: boolean; acknowledged: boolean } | null;
 }
 
-/** The escalation policy's contacts, as far as screens need them (services/core/escalation-types.ts). */
-export interface PolicyContacts {
+/** The escalation policy as far as screens need it (services/core/escalation-types.ts, EscalationPolicySpec). */
+export interface PolicyView {
   contacts?: Array<{ id: string; label?: string }>;
+  repeatEvery?: string | null;
 }
 
 /** GET /api/sessions/:id */
 export interface SessionDetail extends SessionSummary {
   profile: string;
   /** the session's escalation policy, when the answer carries it (for the contacts' labels) */
-  escalation?: PolicyContacts;
+  escalation?: PolicyView;
   rules: RuleInfo[];
   devices: DeviceBinding[];
   state: SessionSnapshot;
@@ -205,5 +160,5 @@ export interface ServerReplay {
 /** The first line of a recording, as far as the replay needs it. */
 export interface RecordingHeaderLike {
   type: 'header';
-  session?: { id?: string; patient?: string; room?: string; profile?: string; escalation?: PolicyContacts };
+  session?: { id?: string; patient?: string; room?: string; profile?: string; escalation?: PolicyView };
 }

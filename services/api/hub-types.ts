@@ -1,6 +1,7 @@
 // What the WebSocket hub needs from a live session, and what it tells the rest of the service.
 import type { User } from '../auth/types.js';
 import type { RecordingLine } from '../core/types.js';
+import type { SystemProblem } from '../live/system-problem.js';
 import type { NotificationMessage, ReceiptMessage } from './ws-protocol.js';
 
 export interface HubSession {
@@ -33,4 +34,12 @@ export interface HubNotifications {
   followed(user: User, session: string): void;
   /** a client's receipt; returns why it is refused (not an addressee, unknown notification), or undefined */
   receipt(user: User, receipt: ReceiptMessage): string | undefined;
+}
+
+/** The alarm system's own health (services/live/system-health.ts): the hub shows it on every connection. */
+export interface HubHealth {
+  /** the current problems; none while the alarm system works */
+  problems(): SystemProblem[];
+  /** told on every change, with the problems current after it */
+  subscribe(listener: (change: unknown, problems: SystemProblem[]) => void): () => void;
 }

@@ -11,6 +11,7 @@ import type { SessionTokens } from '../auth/session-tokens.js';
 import type { UserStore } from '../auth/user-store.js';
 import type { Vital } from '../core/types.js';
 import type { SessionManager } from '../live/session-manager.js';
+import type { Notifier } from '../notify/notifier.js';
 import { PACKAGE_ROOT } from '../paths.js';
 import type { InfluxWriter } from '../store/influx-writer.js';
 import { access, sessionRoutes } from './session-routes.js';
@@ -21,6 +22,8 @@ export interface ServerOptions {
   users: UserStore;
   tokens: SessionTokens;
   influx?: InfluxWriter;
+  /** escalation notifications: the receipt endpoint and the monitor view's WebSocket end */
+  notifier?: Notifier;
   tls?: { cert: Buffer; key: Buffer };
   logger?: FastifyServerOptions['logger'];
   /** origins besides the service's own allowed to send state-changing requests */
@@ -102,11 +105,29 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   for (const [path, asset] of assets) {
     app.get(path, { schema: { hide: true } }, async (_request, reply) => reply.type(asset.type).header('cache-control', 'no-cache').send(asset.body));
   }
-  app.get('/api/health', { schema: { tags: ['service'] } }, async () => ({
-    ok: true,
-    sessions: options.sessions.list().length,
-    ...(options.influx === undefined ? {} : { influx: options.influx.status() }),
-  }));
+  // The alarm system's own health (services/live/system-health.ts). 503 while anything fails, so a load balancer
+  // or the container's health check sees it; InfluxDB is secondary and never makes the service unhealthy.
+  const health = options.sessions.health;
+  app.get('/api/health', { schema: { tags: ['service'], summary: 'Liveness and the alarm system\'s own problems (503 while failing)' } }, async (_request, reply) => {
+    const problems = health.problems();
+    return reply.code(problems.length > 0 ? 503 : 200).send({
+      ok: problems.length === 0,
+      state: health.state,
+      problems,
+      sessions: options.sessions.list().length,
+      ...(options.influx === undefined ? {} : { influx: options.influx.status() }),
+    });
+  });
+  // Every change is logged: an error while the alarm system fails, info when a problem is over.
+  for (const problem of health.problems()) app.log.error({ problem }, `alarm system failing: ${problem.message}`);
+  const unsubscribeHealth = health.subscribe(({ kind, problem }) => {
+    if (kind === 'cleared') app.log.info({ problem }, `alarm system recovered: ${problem.component}${problem.session === undefined ? '' : ` of ${problem.session}`} works again`);
+    else app.log.error({ problem }, `alarm system failing: ${problem.message}`);
+  });
+  app.addHook('onClose', (_instance, done) => {
+    unsubscribeHealth();
+    done();
+  });
 
   const influx = options.influx;
   await app.register(sessionRoutes, {
@@ -119,6 +140,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   });
 
   await app.register((await import('./replay-routes.js')).replayRoutes);
+  if (options.notifier !== undefined) await app.register((await import('./notify-routes.js')).notifyRoutes, { notifier: options.notifier });
   await app.register(wsHub, {
     sessions: options.sessions,
     authenticate: (request) => app.authenticateUpgrade(request),
@@ -126,7 +148,9 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       const session = options.sessions.get(sessionId);
       return session !== undefined && can(user, 'session:read', access(session));
     },
+    health,
     log: app.log,
+    ...(options.notifier === undefined ? {} : { notifications: options.notifier.hub }),
   });
 
   return app;

@@ -9,6 +9,7 @@ import { findSerialProtocol } from '../../devices/serial/protocols/registry.js';
 import type { Action as PermissionAction } from '../auth/permissions.js';
 import type { SessionAccess, User } from '../auth/types.js';
 import { PRIORITY_RANK } from '../core/alarm-board.js';
+import { policyOfHeader, PolicyError } from '../core/escalation-policy.js';
 import type { Action, CoreInput, Rejection, SessionEvent, Vital } from '../core/types.js';
 import { VITALS } from '../core/types.js';
 import type { LiveSession } from '../live/live-session.js';
@@ -60,7 +61,9 @@ export function sessionSummary(session: LiveSession) {
 }
 
 function rejected(reply: FastifyReply, rejection: Rejection): FastifyReply {
-  return reply.code(rejection.reason === 'session-ended' ? 409 : 400).send({ error: rejection.reason, message: rejection.message });
+  // core-fault: the core threw on the input (a bug, shown as an alarm-system failure), not a bad request.
+  const status = rejection.reason === 'session-ended' ? 409 : rejection.reason === 'core-fault' ? 500 : 400;
+  return reply.code(status).send({ error: rejection.reason, message: rejection.message });
 }
 
 export async function sessionRoutes(app: FastifyInstance, options: SessionRoutesOptions): Promise<void> {
@@ -92,7 +95,7 @@ export async function sessionRoutes(app: FastifyInstance, options: SessionRoutes
     },
   );
 
-  app.post<{ Body: { patient: string; room?: string; therapists: string[]; monitors?: string[]; profile?: string } }>(
+  app.post<{ Body: { patient: string; room?: string; therapists: string[]; monitors?: string[]; profile?: string; escalation?: Record<string, unknown> } }>(
     '/api/sessions',
     {
       preHandler: permission('session:create'),
@@ -109,6 +112,10 @@ export async function sessionRoutes(app: FastifyInstance, options: SessionRoutes
             therapists: { type: 'array', minItems: 1, maxItems: 8, items: { type: 'string', pattern: USERNAME } },
             monitors: { type: 'array', maxItems: 8, items: { type: 'string', pattern: USERNAME } },
             profile: { type: 'string', pattern: '^[a-z0-9-]+$' },
+            escalation: {
+              type: 'object',
+              description: "this session's escalation policy (config/schemas/escalation.schema.json), merged over the site's: keys replace, so `contacts` replaces the list",
+            },
           },
         },
       },
@@ -118,6 +125,10 @@ export async function sessionRoutes(app: FastifyInstance, options: SessionRoutes
         const session = await sessions.create(request.body);
         return reply.code(201).send(sessionSummary(session));
       } catch (error) {
+        if (error instanceof PolicyError) {
+          const problems = error.problems.map((problem) => (problem.startsWith('(policy)') ? problem.replace('(policy)', 'escalation') : `escalation.${problem}`));
+          return reply.code(400).send({ error: 'bad-escalation', message: problems.join('; '), problems });
+        }
         return reply.code(400).send({ error: 'bad-session', message: error instanceof Error ? error.message : String(error) });
       }
     },
@@ -131,6 +142,8 @@ export async function sessionRoutes(app: FastifyInstance, options: SessionRoutes
       return {
         ...sessionSummary(session),
         profile: session.core.profile.name,
+        // The policy the session runs under, as its journal header has it (or the one a header without one means).
+        escalation: policyOfHeader(session.header).spec,
         // Limits and delays as the core runs them (with this session's changes), for limit lines and banner text.
         rules: session.core.profile.rules.map((r) => {
           const common = { id: r.id, kind: r.kind, priority: r.priority, text: r.text, enabled: r.enabled };

@@ -8,6 +8,7 @@ const SERVER_TYPES: ReadonlySet<string> = new Set([
   'hello', 'snapshot', 'removed', 'pong', 'error',
   'sample', 'alarm', 'event', 'device', 'audio', 'baseline', 'rule',
   'notify', 'notify-end', 'delivery', 'notification',
+  'system',
 ]);
 
 /** Alarm seqs remembered per session to spot re-sent alarms (they are re-sent for seconds, not hours). */
@@ -54,6 +55,7 @@ export class HubCursor {
       case 'pong':
       case 'error':
       case 'notification': // targeted, not numbered: no seq to track
+      case 'system': // the alarm system's health, to every connection: not numbered either
         return true;
       default: {
         const fresh = message.type !== 'alarm' || this.markAlarm(message.session, message.seq);

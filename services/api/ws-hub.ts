@@ -6,7 +6,7 @@ import fastifyWebsocket from '@fastify/websocket';
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import type { User } from '../auth/types.js';
-import type { HubNotifications, HubSession } from './hub-types.js';
+import type { HubHealth, HubNotifications, HubSession } from './hub-types.js';
 import { SessionChannel, type Outgoing } from './ws-channel.js';
 import { HubConnection } from './ws-connection.js';
 import { resolveLimits, type ResolvedLimits, type WsHubLimits } from './ws-limits.js';
@@ -18,6 +18,8 @@ import {
   type NotificationMessage,
   type ReceiptMessage,
   type SnapshotReason,
+  type SystemMessage,
+  type SystemProblem,
 } from './ws-protocol.js';
 import { ALL_SESSIONS, parseHubQuery, type HubQuery } from './ws-query.js';
 
@@ -35,6 +37,8 @@ export interface WsHubOptions {
   onConfirm?(user: User, sessionId: string, message: { seq: number; alarmId?: string }): void;
   /** the notifier's monitor-view channel: targeted notification pushes, who just connected, receipts */
   notifications?: HubNotifications;
+  /** the alarm system's own health: a `system` message to every connection after hello while failing, and on every change */
+  health?: HubHealth;
   limits?: WsHubLimits;
   log?: FastifyBaseLogger;
   /** default /ws */
@@ -49,6 +53,10 @@ interface Admission {
 
 const INTERNAL_ERROR = 1011;
 
+function systemMessage(problems: SystemProblem[]): SystemMessage {
+  return { type: 'system', state: problems.length > 0 ? 'failed' : 'ok', problems };
+}
+
 class Hub {
   /** changes with every start, so a client's seqs from an earlier run are never mistaken for ours */
   readonly epoch = randomBytes(6).toString('base64url');
@@ -59,6 +67,7 @@ class Hub {
   private readonly connections = new Set<HubConnection>();
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly clock = (): number => performance.now();
+  private unsubscribeHealth: (() => void) | undefined;
 
   constructor(
     private readonly options: WsHubOptions,
@@ -82,9 +91,12 @@ class Hub {
     every(this.limits.sweepMs, () => this.sweep());
     every(this.limits.heartbeatMs, () => this.heartbeat());
     every(this.limits.sessionPollMs, () => this.poll());
+    this.unsubscribeHealth = this.options.health?.subscribe((_change, problems) => this.broadcastSystem(problems));
   }
 
   stop(): void {
+    this.unsubscribeHealth?.();
+    this.unsubscribeHealth = undefined;
     for (const timer of this.timers) clearInterval(timer);
     for (const connection of this.connections) connection.end(CLOSE.goingAway, 'service stopping');
     for (const channel of this.channels.values()) channel.close();
@@ -156,6 +168,9 @@ class Hub {
       confirmTimeoutMs: this.limits.confirmTimeoutMs,
       maxMessageBytes: this.limits.maxMessageBytes,
     });
+    // Before any session message: a screen must know at once that its alarms may not be trustworthy.
+    const problems = this.systemProblems();
+    if (problems.length > 0) connection.send(systemMessage(problems));
     if (!followsAll && targets.length === 0) {
       connection.end(CLOSE.sessionRemoved, 'session removed'); // gone between the hook and now
       return;
@@ -291,6 +306,28 @@ class Hub {
       }
     }
     return sent;
+  }
+
+  // --- the alarm system's own health: every connection, whatever it follows ---
+
+  broadcastSystem(problems: SystemProblem[]): void {
+    const message = systemMessage(problems);
+    for (const connection of this.connections) {
+      try {
+        connection.send(message);
+      } catch (error) {
+        this.log.error({ err: error }, 'ws: system message failed');
+      }
+    }
+  }
+
+  private systemProblems(): SystemProblem[] {
+    try {
+      return this.options.health?.problems() ?? [];
+    } catch (error) {
+      this.log.error({ err: error }, 'ws: health.problems failed');
+      return [];
+    }
   }
 
   detached(connection: HubConnection, unconfirmed: Outgoing[]): void {

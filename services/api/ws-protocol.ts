@@ -21,6 +21,9 @@
 //   also:                 snapshot reason 'added' (a new session under session=*), removed, pong, error.
 //   notification          { type, session, notification } — to the addressees of an escalation notification
 //                         only (docs/notifications.md), not numbered; re-sent until a receipt confirms it.
+//   system                { type, state: 'failed'|'ok', problems } — the alarm system itself (a journal that cannot
+//                         be written, a core that threw or stopped making progress, a stalled event loop): to every
+//                         connection, right after hello while failing and on every change. Not numbered.
 //
 // Delivery rules:
 //   - alarm messages are never dropped or merged; the client answers each with { type: 'confirm', seq }
@@ -56,6 +59,9 @@ import type {
   SessionEvent,
   Vital,
 } from '../core/types.js';
+import type { SystemProblem, SystemState } from '../live/system-problem.js';
+
+export type { SystemProblem, SystemState };
 
 export const PROTOCOL_VERSION = 1;
 
@@ -170,12 +176,23 @@ export interface NotificationMessage {
     priority: Priority;
     reason: NotifyReason;
     t: number;
-    acceptBy: number;
+    /** when the chain moves on unless this contact accepts; absent: it waits for them */
+    acceptBy?: number;
     alarms: NotificationAlarm[];
   };
 }
 
-export type ServerMessage = HelloMessage | SnapshotMessage | LineMessage | RemovedMessage | PongMessage | ErrorMessage | NotificationMessage;
+/**
+ * The alarm system's own health (services/live/system-health.ts), to every connection: right after `hello` while
+ * anything is failing, and on every change. `problems` are all current ones (empty with `ok`).
+ */
+export interface SystemMessage {
+  type: 'system';
+  state: SystemState;
+  problems: SystemProblem[];
+}
+
+export type ServerMessage = HelloMessage | SnapshotMessage | LineMessage | RemovedMessage | PongMessage | ErrorMessage | NotificationMessage | SystemMessage;
 
 export interface ConfirmMessage {
   type: 'confirm';

@@ -124,7 +124,6 @@ export async function serveCommand(args: string[]): Promise<number> {
   // The alarm system's own health: journals that cannot be written, a core that threw or stopped making progress,
   // a stalled event loop. Shown on every screen and by /api/health (503).
   const health = new SystemHealth();
-  health.start();
   sessions = new SessionManager({
     dataDir,
     defaultProfile: config.profile,
@@ -175,6 +174,8 @@ export async function serveCommand(args: string[]): Promise<number> {
     });
   }
 
+  // The watchdog from here on: reading journals back may keep the loop busy, but no screen is waiting yet.
+  health.start();
   const address = await app.listen({ port: config.port, host: config.host });
   const url = address.replace('127.0.0.1', 'localhost').replace('[::1]', 'localhost');
   if (config.publicUrl === undefined) publicUrl = defaultPublicUrl(config, Number(new URL(address).port));

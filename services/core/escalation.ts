@@ -118,7 +118,7 @@ export class EscalationChain implements EscalationListener {
 
   // --- delivery reports (inputs) ---
 
-  /** Checks a report without changing anything; undefined = acceptable. */
+  /** Checks a report's fields without changing anything; undefined = well formed. */
   check(report: DeliveryReport): DeliveryProblem | undefined {
     const bad = (message: string): DeliveryProblem => ({ reason: 'bad-delivery', message: `delivery: ${message}` });
     if (typeof report.notification !== 'string' || report.notification === '') return bad('needs the notification id');
@@ -128,6 +128,11 @@ export class EscalationChain implements EscalationListener {
     if (report.by !== undefined && typeof report.by !== 'string') return bad('by must be a string');
     if (report.reason !== undefined && typeof report.reason !== 'string') return bad('reason must be a string');
     if (report.retryAt !== undefined && !(typeof report.retryAt === 'number' && Number.isFinite(report.retryAt))) return bad('retryAt must be a time');
+    return undefined;
+  }
+
+  /** Is this notification one the chain sent (by now: the caller has fired the timers due up to the report)? */
+  known(report: DeliveryReport): DeliveryProblem | undefined {
     if (!this.issued.has(report.notification)) {
       return { reason: 'unknown-notification', message: `delivery: no notification "${report.notification}" in this session` };
     }

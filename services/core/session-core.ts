@@ -354,7 +354,12 @@ export class SessionCore {
     if (timeProblem !== undefined) return timeProblem;
     const problem = this.escalation.check(report);
     if (problem !== undefined) return reject(problem.reason, problem.message);
+    // Timers due by now fire first: the notification may be one a timer sends at this very time (ticks are not
+    // journalled, so a restored session learns of it only here). Firing them early changes nothing: they fire
+    // at their own times either way.
     this.advance(report.t);
+    const unknown = this.escalation.known(report);
+    if (unknown !== undefined) return reject(unknown.reason, unknown.message);
     this.escalation.delivery(report);
     return undefined;
   }

@@ -19,6 +19,9 @@ export type SessionPhase = 'created' | 'live' | 'ended';
  */
 const JOURNAL_COMMIT = { fsyncIntervalMs: 50 };
 
+/** How soon a tick the core failed on is tried again. */
+const CORE_FAULT_RETRY_MS = 1000;
+
 /** The session part of a journal header: who, where, under which profile. */
 export type SessionInfo = RecordingHeader['session'];
 
@@ -227,7 +230,8 @@ export class LiveSession {
     }
   }
 
-  private armTimer(): void {
+  /** `atLeastMs`: after a core fault the overdue deadline is tried again once a second, not in a busy loop. */
+  private armTimer(atLeastMs = 0): void {
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
     const clock = this.options.clock;
@@ -235,9 +239,9 @@ export class LiveSession {
     if (clock === undefined || !Number.isFinite(due) || this.journal === undefined || this.restoring) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      this.run({ type: 'tick', t: this.clock() });
-      this.armTimer();
-    }, Math.min(Math.max(0, due - clock()), 2 ** 31 - 1));
+      const rejection = this.run({ type: 'tick', t: this.clock() });
+      this.armTimer(rejection?.reason === 'core-fault' ? CORE_FAULT_RETRY_MS : 0);
+    }, Math.min(Math.max(atLeastMs, due - clock()), 2 ** 31 - 1));
     this.timer.unref();
   }
 }

@@ -7,11 +7,14 @@ import { BleSensor } from '../../devices/ble/adapter.js';
 import { loadNodeBluetooth } from '../../devices/ble/node-bluetooth.js';
 import { findSerialProtocol } from '../../devices/serial/protocols/registry.js';
 import { SerialSource } from '../../devices/serial/serial-source.js';
+import type { EscalationPolicySpec } from '../core/escalation-types.js';
 import { DEFAULT_PROFILE, loadProfile, type Profile } from '../core/profile.js';
+import { resolvePolicy } from '../notify/policy-routes.js';
 import type { RecordingHeader, Vital } from '../core/types.js';
 import { readHeader, type RecordingIssue } from '../store/recording-reader.js';
 import { DeviceIngest } from './device-ingest.js';
 import { LiveSession, type SessionInfo } from './live-session.js';
+import { SystemHealth } from './system-health.js';
 
 export interface NewSession {
   /** pseudonymous label, never a name */
@@ -22,6 +25,10 @@ export interface NewSession {
   profile?: string;
   /** fed by the simulator, not by a patient */
   simulated?: boolean;
+  /** this session's escalation policy, merged over the site's (as the request gave it: validated here) */
+  escalation?: unknown;
+  /** a chosen id (a file-name-safe word, e.g. for an import or a test); by default one is generated. Not offered by the API. */
+  id?: string;
 }
 
 /** A header's session with the fields vigil's service adds. */
@@ -67,6 +74,12 @@ export interface SessionManagerOptions {
   onSession?: (session: LiveSession) => void;
   onIssue?: (sessionId: string, issue: RecordingIssue) => void;
   clock?: () => number;
+  /** where sessions report journal failures and core faults, and whose watchdog checks their progress (default: a new one) */
+  health?: SystemHealth;
+  /** the site's escalation policy (default: the medical monitor on the monitor view) */
+  escalation?: EscalationPolicySpec;
+  /** the channel ids a policy may name (the site's channels and monitor-view); undefined: not checked here */
+  channels?: ReadonlySet<string>;
 }
 
 interface Attached {
@@ -89,8 +102,12 @@ export function assignedTo(session: LiveSession): string[] {
 export class SessionManager {
   private readonly sessions = new Map<string, Attached>();
   private readonly profiles = new Map<string, Profile>();
+  /** the alarm system's own health: every session reports to it (system-health.ts) */
+  readonly health: SystemHealth;
 
-  constructor(private readonly options: SessionManagerOptions) {}
+  constructor(private readonly options: SessionManagerOptions) {
+    this.health = options.health ?? new SystemHealth();
+  }
 
   get sessionsDir(): string {
     return join(this.options.dataDir, 'sessions');
@@ -137,8 +154,14 @@ export class SessionManager {
     // A profile file is recorded by its absolute path, so the journal can be read back from anywhere.
     const profileName = /^[a-z0-9-]+$/.test(named) ? named : resolve(named);
     const profile = this.profileByName(profileName);
+    // Throws PolicyError naming each bad field. The merged policy goes into the header: a restart and a replay
+    // run exactly the policy the session started under, whatever the site configures later.
+    const escalation = resolvePolicy(this.options.escalation, spec.escalation, this.options.channels).spec;
     const now = this.options.clock?.() ?? Date.now();
-    const id = `s-${new Date(now).toISOString().slice(0, 10).replace(/-/g, '')}-${randomBytes(3).toString('hex')}`;
+    if (spec.id !== undefined && (!SESSION_ID.test(spec.id) || this.sessions.has(spec.id))) {
+      throw new BindingError(`session id "${spec.id}" is not a file-name-safe word or is taken`);
+    }
+    const id = spec.id ?? `s-${new Date(now).toISOString().slice(0, 10).replace(/-/g, '')}-${randomBytes(3).toString('hex')}`;
     const session: ServiceSessionInfo = {
       id,
       patient: spec.patient,
@@ -148,6 +171,7 @@ export class SessionManager {
       monitors: spec.monitors ?? [],
       createdAt: now,
       ...(spec.simulated === true ? { simulated: true } : {}),
+      escalation,
     };
     const header: RecordingHeader = { type: 'header', format: 'vigil-recording', version: 1, session };
     await mkdir(this.sessionsDir, { recursive: true });
@@ -228,17 +252,28 @@ export class SessionManager {
     return had;
   }
 
+  /** Closes every session, even when one fails (a journal that cannot be written): the others still get flushed. */
   async closeAll(): Promise<void> {
+    const errors: unknown[] = [];
     for (const attached of this.sessions.values()) {
-      for (const source of attached.sources.values()) await source.close();
-      await attached.session.close();
+      try {
+        for (const source of attached.sources.values()) await source.close();
+        await attached.session.close();
+      } catch (error) {
+        errors.push(error);
+      }
     }
+    if (errors.length === 1) throw errors[0];
+    if (errors.length > 1) throw new AggregateError(errors, `${errors.length} sessions could not be closed cleanly`);
   }
 
   private attach(session: LiveSession): void {
     const bindings = new Map<string, DeviceBinding>();
     const ingest = new DeviceIngest(session, (device) => bindings.get(device)?.vitals);
     this.sessions.set(session.id, { session, ingest, bindings, sources: new Map() });
+    session.health = this.health.hooks(session.id);
+    // Only sessions on the wall clock have timers that must fire on time; a simulated one is driven by its feed.
+    if (sessionInfo(session).simulated !== true) this.health.watch(session);
     this.options.onSession?.(session);
   }
 
@@ -265,6 +300,9 @@ export class SessionManager {
     return profile;
   }
 }
+
+/** What a chosen session id may be: it names the journal file. */
+const SESSION_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
 export class BindingError extends Error {
   override name = 'BindingError';

@@ -88,7 +88,8 @@ export function describeError(error: unknown): string {
 }
 
 function redactPaths(text: string): string {
-  return text.replace(/(?:[A-Za-z]:)?[/\\][^\s'"]*/g, '…').slice(0, 200);
+  // An absolute path (not a slash inside a word, as in "and/or").
+  return text.replace(/(?<![\w.-])(?:[A-Za-z]:)?[/\\][^\s'":,]*/g, '…').slice(0, 200);
 }
 
 function seconds(ms: number): string {
@@ -154,12 +155,6 @@ export class SystemHealth {
       message: `the core failed on a ${input} input (${describeError(error)}): that input was not evaluated`,
     });
     this.clearWhenQuiet(key);
-  }
-
-  /** A session was unloaded: its problems are no longer current. */
-  forget(session: string): void {
-    for (const [key, problem] of [...this.current]) if (problem.session === session) this.clear(key);
-    for (const watched of [...this.watched]) if (watched.id === session) this.watched.delete(watched);
   }
 
   // --- the watchdog ---

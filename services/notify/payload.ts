@@ -5,7 +5,7 @@ import type { NotificationAlarm, NotificationMessage, ReceiptState } from '../ap
 import { RECEIPT_STATES } from '../api/ws-protocol.js';
 import type { CompiledRule } from '../core/profile.js';
 import type { OpenAlarm } from '../core/snapshot.js';
-import type { AlarmKind, Notification, NotifyOutcome, Vital } from '../core/types.js';
+import type { AlarmKind, Notification, NotifyOutcome } from '../core/types.js';
 import type { DeliveryJob, SessionRef } from './channel.js';
 
 export const WEBHOOK_VERSION = 1;
@@ -23,7 +23,7 @@ export interface WebhookNotificationBody {
   priority: Notification['priority'];
   reason: Notification['reason'];
   t: number;
-  acceptBy: number;
+  acceptBy?: number;
   attempt: number;
   alarms: NotificationAlarm[];
   receipt: { url: string; states: readonly ReceiptState[] };
@@ -55,7 +55,7 @@ export function describeAlarms(ids: readonly string[], open: readonly OpenAlarm[
   return ids.map((id) => {
     const alarm = open.find((a) => a.id === id);
     const rule = rules.find((r) => r.id === (alarm?.rule ?? ruleOf(id)));
-    const ruleVital = rule !== undefined && 'vital' in rule ? (rule.vital as Vital) : undefined;
+    const ruleVital = rule !== undefined && 'vital' in rule ? rule.vital : undefined;
     const described: NotificationAlarm = {
       id,
       rule: alarm?.rule ?? ruleOf(id),
@@ -82,7 +82,7 @@ export function notificationMessage(notification: Notification, alarms: Notifica
     priority: notification.priority,
     reason: notification.reason,
     t: notification.t,
-    acceptBy: notification.acceptBy,
+    ...(notification.acceptBy === undefined ? {} : { acceptBy: notification.acceptBy }),
     alarms,
   };
 }
@@ -110,7 +110,7 @@ export function webhookBody(job: DeliveryJob, attempt: number, receiptUrl: strin
     priority: n.priority,
     reason: n.reason,
     t: n.t,
-    acceptBy: n.acceptBy,
+    ...(n.acceptBy === undefined ? {} : { acceptBy: n.acceptBy }),
     attempt,
     alarms: n.alarms,
     receipt: { url: receiptUrl, states: RECEIPT_STATES },

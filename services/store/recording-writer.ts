@@ -14,6 +14,13 @@ export interface RecordingWriterOptions {
    * interval, flush() or close(); those reject with the error if it persists.
    */
   onError?: (err: unknown) => void;
+  /**
+   * Called with the error whenever a commit fails, whoever started it (timer, flush(), close()): the journal is
+   * not being written. The service shows it as an alarm-system failure (services/live/system-health.ts).
+   */
+  onCommitFailed?: (err: unknown) => void;
+  /** Called at the first commit that succeeds after one failed: the journal is whole again. */
+  onCommitRecovered?: () => void;
 }
 
 export interface RecordingWriter {
@@ -53,11 +60,11 @@ export async function openRecordingWriter(
     const { size } = await fh.stat();
     if (size === 0) {
       if (header === undefined) throw new Error(`${path}: a new recording needs a header`);
-      const writer = new GroupCommitWriter(fh, intervalMs, options.onError, dirname(path));
+      const writer = new GroupCommitWriter(fh, path, intervalMs, options, dirname(path));
       writer.append(header);
       return writer;
     }
-    const writer = new GroupCommitWriter(fh, intervalMs, options.onError, null);
+    const writer = new GroupCommitWriter(fh, path, intervalMs, options, null);
     // A crash can leave a torn last line; start on a fresh line so it stays one malformed line of its own
     // instead of swallowing the first appended one.
     if (!(await endsWithNewline(path, size))) writer.startOnNewLine();
@@ -81,11 +88,14 @@ class GroupCommitWriter implements RecordingWriter {
   /** an eager commit is queued but has not taken the buffer yet: one is enough */
   private eagerQueued = false;
   private droppedLines = 0;
+  /** the last commit failed: the next one reopens the file and syncs even with nothing new to write */
+  private failing = false;
 
   constructor(
-    private readonly fh: FileHandle,
+    private fh: FileHandle,
+    private readonly path: string,
     private readonly intervalMs: number,
-    private readonly onError: ((err: unknown) => void) | undefined,
+    private readonly hooks: Pick<RecordingWriterOptions, 'onError' | 'onCommitFailed' | 'onCommitRecovered'>,
     /** directory to fsync once after the first commit, so a newly created file's entry is durable too */
     private syncDirectory: string | null,
   ) {}
@@ -152,7 +162,7 @@ class GroupCommitWriter implements RecordingWriter {
   private commitInBackground(): void {
     this.clearTimer();
     this.flush().catch((err: unknown) => {
-      this.onError?.(err);
+      this.hooks.onError?.(err);
       // Retry later rather than drop journal data; close() surfaces the error if it persists.
       if (this.closing === null && this.timer === null) this.timer = setTimeout(this.onTimer, this.intervalMs);
     });
@@ -176,21 +186,60 @@ class GroupCommitWriter implements RecordingWriter {
       this.clearTimer();
       data = data === null ? text : Buffer.concat([data, text]);
     }
-    if (data === null) return;
+    // After a failure, what was written may not be synced yet: sync even with nothing new.
+    if (data === null && !this.failing) return;
     this.unwritten = null;
     let offset = 0;
     try {
-      await writeFully(this.fh, data, (written) => {
-        offset = written;
-      });
+      if (this.failing) await this.reopen();
+      if (data !== null) {
+        await writeFully(this.fh, data, (written) => {
+          offset = written;
+        });
+      }
       await this.fh.datasync();
       if (this.syncDirectory !== null) {
         await fsyncDirectory(this.syncDirectory);
         this.syncDirectory = null;
       }
     } catch (err) {
-      if (offset < data.length) this.unwritten = data.subarray(offset);
+      if (data !== null && offset < data.length) this.unwritten = data.subarray(offset);
+      this.failing = true;
+      this.report(() => this.hooks.onCommitFailed?.(err));
+      // Whoever asked (a flush() included), the writer keeps retrying on its own: recovery must not wait for
+      // the next line, which may be long in coming.
+      if (this.closing === null && this.timer === null) this.timer = setTimeout(this.onTimer, this.intervalMs);
       throw err;
+    }
+    if (this.failing) {
+      this.failing = false;
+      this.report(() => this.hooks.onCommitRecovered?.());
+    }
+  }
+
+  /**
+   * Before retrying a failed commit the path is opened again, so a handle that went bad (EIO, a file restored at
+   * its path, a disk swapped) does not keep the journal failing. Nothing buffered is lost: the failed bytes are
+   * retried on the new handle. When the path cannot be opened the old handle stays (freed space makes it work again).
+   */
+  private async reopen(): Promise<void> {
+    let fresh: FileHandle;
+    try {
+      fresh = await open(this.path, 'a');
+    } catch {
+      return;
+    }
+    const stale = this.fh;
+    this.fh = fresh;
+    await stale.close().catch(() => {});
+  }
+
+  /** A hook runs inside the commit path: it must not turn a commit's outcome into another error. */
+  private report(hook: () => void): void {
+    try {
+      hook();
+    } catch {
+      // the caller's problem; the commit's own result stands
     }
   }
 }

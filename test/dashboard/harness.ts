@@ -3,7 +3,7 @@
 // from the GATT codecs), Debian's Chromium through playwright-core, and sign-in through the page's own form.
 // Tests find things in the page only by the selectors of dashboard/CONTRACT.md.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,6 +42,8 @@ export interface Vigil {
   stderr(): string;
   /** SIGKILL: the connection drops with no goodbye */
   kill(): Promise<void>;
+  /** SIGSTOP for `ms`, then SIGCONT: the process (its event loop, every timer) stands still meanwhile */
+  suspend(ms: number): Promise<void>;
   /** starts again on the same port and data directory (open sessions come back from their journals) */
   restart(): Promise<void>;
   /** SIGTERM, then removes the data directory */
@@ -54,6 +56,8 @@ export interface VigilOptions {
   env?: Record<string, string>;
   /** extra `vigil serve` arguments (default --simulate off) */
   args?: string[];
+  /** a site configuration (config/schemas/site.schema.json), written to a file the service reads (VIGIL_CONFIG) */
+  site?: Record<string, unknown>;
   /** called with the data directory before the service starts (write journals to be restored, …) */
   prepare?: (dataDir: string) => Promise<void>;
 }
@@ -75,6 +79,11 @@ export async function startVigil(options: VigilOptions): Promise<Vigil> {
   const users = await UserStore.open(dataDir);
   for (const [username, roles] of options.users) await users.add(username, PASSWORD, roles);
   await options.prepare?.(dataDir);
+  const siteEnv: Record<string, string> = {};
+  if (options.site !== undefined) {
+    siteEnv['VIGIL_CONFIG'] = join(dataDir, 'site.json');
+    writeFileSync(siteEnv['VIGIL_CONFIG'], JSON.stringify(options.site, null, 2));
+  }
   const port = await freePort();
   let child: ChildProcess | undefined;
   let stderr = '';
@@ -82,7 +91,7 @@ export async function startVigil(options: VigilOptions): Promise<Vigil> {
     const started = spawn(
       process.execPath,
       [VIGIL, 'serve', '--port', String(port), '--host', '127.0.0.1', '--data-dir', dataDir, ...(options.args ?? ['--simulate', 'off'])],
-      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, VIGIL_LOG_LEVEL: 'warn', VIGIL_CONFIG: '', ...options.env } },
+      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, VIGIL_LOG_LEVEL: 'warn', VIGIL_CONFIG: '', ...siteEnv, ...options.env } },
     );
     child = started;
     started.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
@@ -112,6 +121,16 @@ export async function startVigil(options: VigilOptions): Promise<Vigil> {
     dataDir,
     stderr: () => stderr,
     kill: () => exit('SIGKILL'),
+    async suspend(ms) {
+      const running = child;
+      if (running === undefined) throw new Error('vigil is not running');
+      running.kill('SIGSTOP');
+      try {
+        await sleep(ms);
+      } finally {
+        running.kill('SIGCONT');
+      }
+    },
     restart: launch,
     async close() {
       await exit('SIGTERM');
@@ -166,6 +185,16 @@ export class Api {
 
   state(id: string): Promise<SessionState> {
     return this.call<SessionState>('GET', `/api/sessions/${id}`);
+  }
+
+  /** The session's journal, line by line. */
+  async journal(id: string): Promise<RecordingLine[]> {
+    const response = await fetch(`${this.base}/api/sessions/${id}/recording`, { headers: { cookie: this.cookie } });
+    if (!response.ok) throw new Error(`GET recording of ${id}: ${response.status}`);
+    return (await response.text())
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .map((line) => JSON.parse(line) as RecordingLine);
   }
 
   /** Binds a gateway device (a browser relaying BLE frames) and returns a sender for its frames. */
@@ -391,7 +420,7 @@ export function tonesOf(page: Page): Promise<Tone[]> {
   return page.evaluate(() => [...((globalThis as unknown as { __vigilTones?: Tone[] }).__vigilTones ?? [])]);
 }
 
-export async function screenshot(page: Page, name: 'bedside' | 'monitor' | 'replay'): Promise<void> {
+export async function screenshot(page: Page, name: 'bedside' | 'monitor' | 'replay' | 'escalation'): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: false });
 }

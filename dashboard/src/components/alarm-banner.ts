@@ -111,8 +111,9 @@ export class AlarmBanner {
     // who was told, and how far it got, is the escalation line's to say
     if (escalated) status += ' · ESCALATED';
     setText(entry.status, status);
+    // a technical alarm about no device in particular (delivery-failed) has no value to show
     const valueText = alarm.vital === 'device'
-      ? `${alarm.device ?? 'device'}${alarm.value === undefined ? '' : ` · ${fmtWithUnit('device', alarm.value)}`}`
+      ? [alarm.device, alarm.value === undefined ? undefined : fmtWithUnit('device', alarm.value)].filter((part) => part !== undefined).join(' · ')
       : alarm.value === undefined ? (alarm.device === undefined ? '' : alarm.device) : fmtWithUnit(alarm.vital, alarm.value);
     setText(entry.value, valueText === '' ? '' : `value ${valueText}`);
     setText(entry.limit, limitText(model.rule(alarm.rule), (v) => model.state.vitals[v].baseline));

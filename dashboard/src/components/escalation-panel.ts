@@ -50,7 +50,7 @@ export class EscalationPanel {
     // running times change every second: shown, kept out of what screen readers announce
     this.timing = h('span', { class: 'escalation-timing', 'aria-hidden': 'true' });
     this.countdown = h('span', { 'data-testid': 'escalation-countdown' });
-    this.countdownBox = h('span', { class: 'escalation-countdown', 'aria-hidden': 'true', hidden: true }, this.countdown, ' left to accept');
+    this.countdownBox = h('span', { class: 'escalation-countdown', 'aria-hidden': 'true', hidden: true }, ' · ', this.countdown, ' left to accept');
     const line = h('p', { class: 'escalation-line', 'data-testid': 'escalation-status', role: 'status', 'aria-live': 'polite' }, this.text, this.timing, this.countdownBox);
     if (options.detail) {
       this.level = h('span', { class: 'escalation-level' });

@@ -18,6 +18,7 @@ import { SessionHeader } from '../components/session-header.js';
 import { TrendPanel } from '../components/trends.js';
 import { VitalTiles } from '../components/vitals.js';
 import { append, h, setText } from '../dom.js';
+import { escalationOptions } from '../escalation.js';
 import { labelsOf } from '../escalation-text.js';
 import { NotificationInbox } from '../notification-inbox.js';
 import { mayAct, mayAnswerNotifications, mayBind } from '../roles.js';
@@ -133,6 +134,7 @@ export function bedsideView(me: Me, id: string): View {
     const fresh = await getJson<SessionDetail>(sessionPath(id));
     detail = fresh;
     model.setRules(fresh.rules);
+    if (fresh.escalation !== undefined) model.escalationOptions = escalationOptions(fresh.escalation);
   };
 
   const start = async (): Promise<void> => {

@@ -2,12 +2,15 @@
 // sorted by severity — patient label, room, time since dose, current values, highest alarm, and the running
 // escalation (who was notified, how far it got, time left to accept, the alarms it carries). A person a
 // notification is addressed to answers it on the tile: Accept or Decline (docs/notifications.md); `delivered` and
-// `read` receipts go out by themselves. A click on a tile opens its bedside view.
+// `read` receipts go out by themselves, and the tone of its priority sounds until they answer (a pushed alert
+// must be heard, not only seen). A click on a tile opens its bedside view.
 import { getJson, sessionPath } from '../api.js';
+import { alarmAudio } from '../audio.js';
 import { SessionClock } from '../clock.js';
 import { EscalationPanel } from '../components/escalation-panel.js';
 import { NotificationPrompt } from '../components/notification-prompt.js';
 import { h, setAttr, setText } from '../dom.js';
+import { escalationOptions } from '../escalation.js';
 import { labelsOf, type ContactLabels } from '../escalation-text.js';
 import { DASH, fmtDuration, fmtHoursMinutes, fmtValue, PRIORITY_RANK } from '../format.js';
 import { NotificationInbox } from '../notification-inbox.js';
@@ -96,6 +99,7 @@ export function overviewView(me: Me): View {
       (detail) => {
         entry.model.setRules(detail.rules);
         entry.labels = labelsOf(detail.escalation);
+        if (detail.escalation !== undefined) entry.model.escalationOptions = escalationOptions(detail.escalation);
         schedule();
       },
       () => (entry.rulesLoaded = false),
@@ -207,7 +211,7 @@ export function overviewView(me: Me): View {
     setAttr(tile.el, 'data-highest', priority);
     setAttr(tile.el, 'data-escalated', String(escalation !== null || escalated(entry).length > 0));
     setAttr(tile.el, 'data-escalation', escalation?.state ?? 'none');
-    tile.el.className = `tile prio-${priority}${escalationWaiting(entry) || owed ? ' escalated' : ''}${owed ? ' owed' : ''}${summary.phase === 'ended' ? ' ended' : ''}`;
+    tile.el.className = `tile prio-${priority}${escalationWaiting(entry) || owed ? ' escalated' : ''}${summary.phase === 'ended' ? ' ended' : ''}`;
     setText(tile.link, summary.patient);
     setText(tile.room, summary.room === null ? '' : `room ${summary.room}`);
     setText(tile.phase, summary.phase === 'live' ? (summary.simulated ? 'live · simulated' : 'live') : summary.phase);
@@ -243,6 +247,7 @@ export function overviewView(me: Me): View {
       return a.id.localeCompare(b.id);
     });
     empty.hidden = sorted.length > 0;
+    alarmAudio.set(inbox.loudest());
     sorted.forEach((entry, index) => {
       entry.tile ??= makeTile(entry);
       fill(entry, entry.summary as SessionSummary, entry.tile);
@@ -273,6 +278,7 @@ export function overviewView(me: Me): View {
     destroy: () => {
       stopped = true;
       hub.stop();
+      alarmAudio.set('none');
       document.removeEventListener('visibilitychange', onVisibility);
       window.clearInterval(pollTimer);
       window.clearInterval(tick);

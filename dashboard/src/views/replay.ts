@@ -2,24 +2,29 @@
 // own alarm lines) or a local file. A file without alarm lines is replayed through the core on the service
 // (POST /api/replay, engineers) and its outputs merged in. Playback drives the same state code and the same
 // vital, trend and alarm elements as the bedside view, on a virtual clock: play, pause, 1×–600×, scrub. The
-// escalation (who was notified, how far it got) replays too. A WebSocket connection is kept only to hear about
-// alarm-system failures, which the page shows on every view.
+// escalation (who was notified, how far it got) replays too. A WebSocket connection to the live sessions is kept
+// for what must reach a person whatever they are looking at: alarm-system failures (shown on every view) and
+// notifications addressed to them (Accept / Decline here too).
 import { api, ApiError, getJson, getText, sessionPath } from '../api.js';
 import { AlarmBanner } from '../components/alarm-banner.js';
+import { alarmAudio } from '../audio.js';
 import { AudioControls } from '../components/audio-controls.js';
 import { DeviceList } from '../components/devices.js';
 import { EscalationPanel } from '../components/escalation-panel.js';
 import { EventLog } from '../components/event-log.js';
+import { NotificationCenter } from '../components/notification-center.js';
 import { RulesOff } from '../components/rules-off.js';
 import { SessionHeader } from '../components/session-header.js';
 import { TrendPanel } from '../components/trends.js';
 import { VitalTiles } from '../components/vitals.js';
 import { h, setText } from '../dom.js';
+import { escalationOptions } from '../escalation.js';
 import { labelsOf, type ContactLabels } from '../escalation-text.js';
 import { fmtClock, fmtDuration, fmtWithUnit } from '../format.js';
 import { ReplayPlayer } from '../player.js';
 import { parseRecording, withOutputs, type Recording } from '../recording.js';
-import { mayReplay } from '../roles.js';
+import { NotificationInbox } from '../notification-inbox.js';
+import { mayAnswerNotifications, mayReplay } from '../roles.js';
 import { SessionModel } from '../state.js';
 import type { Me, RuleInfo, ServerReplay, SessionDetail, SessionSummary } from '../types.js';
 import { HubClient } from '../ws.js';
@@ -61,8 +66,31 @@ export function replayView(me: Me): View {
   const devices = new DeviceList();
   const escalation = new EscalationPanel({ detail: true });
   let labels: ContactLabels = new Map();
-  // Nothing of the live sessions is shown here: the connection is for `system` messages (system-status.ts).
-  const systemWatch = new HubClient({ session: '*', points: 0, handlers: { snapshot: () => undefined, line: () => undefined } });
+  // Nothing else of the live sessions is shown here: `system` messages (system-status.ts) and this user's notifications.
+  const patients = new Map<string, string>();
+  const inbox = new NotificationInbox((session, notification, state) => live.receipt(session, notification, state));
+  const notifications = new NotificationCenter(inbox, (session) => patients.get(session));
+  const answers = mayAnswerNotifications(me);
+  const showNotifications = (): void => notifications.update(document.visibilityState === 'visible');
+  const live = new HubClient({
+    session: '*',
+    points: 0,
+    handlers: {
+      snapshot: (snapshot) => {
+        inbox.snapshot(snapshot.session, snapshot.state.escalation, snapshot.state.now);
+        if (answers) showNotifications();
+      },
+      line: (session, _seq, line) => {
+        if (line.type !== 'notify-end') return;
+        inbox.line(session, line);
+        if (answers) showNotifications();
+      },
+      notification: (message) => {
+        if (answers && inbox.receive(message)) showNotifications();
+      },
+      removed: (session) => inbox.forget(session),
+    },
+  });
 
   const controls = h(
     'div',
@@ -75,6 +103,7 @@ export function replayView(me: Me): View {
   const root = h(
     'div',
     { class: 'view replay', 'data-testid': 'replay-view' },
+    notifications.el,
     h('h1', { class: 'view-title' }, 'Replay'),
     controls,
     header.el,
@@ -138,6 +167,8 @@ export function replayView(me: Me): View {
     model.setRules(rules);
     const patient = recording.header?.session?.patient ?? '(no header)';
     labels = labelsOf(recording.header?.session?.escalation);
+    // a header without a policy ran under the unstated one (services/core/escalation-policy.ts): no repeats
+    model.escalationOptions = escalationOptions(recording.header?.session?.escalation ?? { repeatEvery: null });
     header.setLabel(patient, recording.header?.session?.room ?? null);
     if (recording.firstT === undefined || recording.lastT === undefined) {
       setText(status, `${source}: nothing to play (no samples, events or alarms${recording.bad > 0 ? `; ${recording.bad} unreadable lines` : ''}).`);
@@ -227,17 +258,21 @@ export function replayView(me: Me): View {
 
   void getJson<SessionSummary[]>('/api/sessions').then(
     (sessions) => {
+      for (const s of sessions) patients.set(s.id, s.patient);
       for (const s of sessions) select.append(h('option', { value: s.id }, `${s.patient}${s.room === null ? '' : ` · ${s.room}`} · ${s.phase} · ${s.id}`));
     },
     () => undefined,
   );
   render();
-  systemWatch.start();
+  live.start();
+  document.addEventListener('visibilitychange', showNotifications);
 
   return {
     el: root,
     destroy: () => {
-      systemWatch.stop();
+      live.stop();
+      document.removeEventListener('visibilitychange', showNotifications);
+      alarmAudio.set('none');
       player?.destroy();
       trends.destroy();
       window.clearTimeout(renderTimer);

@@ -8,6 +8,7 @@ import { SessionTokens } from '../../../services/auth/session-tokens.js';
 import type { Role } from '../../../services/auth/types.js';
 import { UserStore } from '../../../services/auth/user-store.js';
 import { SessionManager } from '../../../services/live/session-manager.js';
+import type { SystemHealth } from '../../../services/live/system-health.js';
 
 export const PASSWORD = 'correct horse battery staple';
 
@@ -26,11 +27,12 @@ export interface ServiceHarness {
   close(): Promise<void>;
 }
 
-export async function startService(users: Array<[string, Role[]]>): Promise<ServiceHarness> {
+/** `health`: the alarm system's health to run with (a test's watchdog settings); by default the manager's own. */
+export async function startService(users: Array<[string, Role[]]>, options: { health?: SystemHealth } = {}): Promise<ServiceHarness> {
   const dataDir = mkdtempSync(join(tmpdir(), 'vigil-service-'));
   const store = await UserStore.open(dataDir);
   for (const [username, roles] of users) await store.add(username, PASSWORD, roles);
-  const sessions = new SessionManager({ dataDir });
+  const sessions = new SessionManager({ dataDir, ...(options.health === undefined ? {} : { health: options.health }) });
   const app = await buildServer({ sessions, users: store, tokens: new SessionTokens() });
   const base = await app.listen({ port: 0, host: '127.0.0.1' });
   const request = (client: Client | undefined, method: string, path: string, body?: unknown): Promise<Response> => {

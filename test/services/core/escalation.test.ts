@@ -215,6 +215,15 @@ describe('delivery-failed', () => {
     expect(c.alarms('delivery-failed')).toEqual(['320 delivery-failed raised']);
   });
 
+  test('a report for a notification a timer sent, with no tick in between (a journal read back), is known', () => {
+    // Ticks are not journalled: after a restart the core learns of n-1 (due at 70 s) only from the next line.
+    const c = chain();
+    highAlarm(c);
+    c.deliver(75, 'n-1', 'pager', 'delivered', { attempt: 1 });
+    expect(c.notes()).toEqual(['70 n-1 → medical-monitor L1 escalation [hr-high#1]']);
+    expect(c.core.snapshot().escalation?.notifications[0]?.channels['pager']).toMatchObject({ state: 'delivered', t: s(75) });
+  });
+
   test('a report for an unknown notification or with a bad state is refused and changes nothing', () => {
     const c = chain();
     highAlarm(c);
