@@ -9,6 +9,7 @@ import type { EscalationPolicySpec } from './core/escalation-types.js';
 import { checkChannels, withBuiltIns, type ChannelDefinitions } from './notify/channel-registry.js';
 import { routeProblems } from './notify/policy-routes.js';
 import { CONFIG_DIR } from './paths.js';
+import { fieldProblems } from './schema-errors.js';
 
 export interface SiteConfig {
   port: number;
@@ -98,18 +99,12 @@ export function loadSiteConfig(options: { file?: string; env?: NodeJS.ProcessEnv
   const validate = new Ajv({ allErrors: true, strict: false }).compile(schema as object);
   if (!validate(merged)) {
     const from = sources(file, fileConfig, env);
-    const problems = new Map<string, string>();
-    for (const error of validate.errors ?? []) {
-      if (error.keyword === 'oneOf' || error.keyword === 'if') continue;
-      let path = error.instancePath.slice(1).replace(/\//g, '.');
-      if (error.keyword === 'additionalProperties') path = [path, String((error.params as { additionalProperty?: unknown }).additionalProperty)].filter(Boolean).join('.');
-      if (error.keyword === 'required') path = [path, String((error.params as { missingProperty?: unknown }).missingProperty)].filter(Boolean).join('.');
-      const top = path.split('.')[0] ?? path;
-      const where = from.get(top);
-      const message = error.keyword === 'additionalProperties' ? 'is not a known key' : error.keyword === 'required' ? 'is required' : (error.message ?? 'is invalid');
-      if (!problems.has(path)) problems.set(path, `${path}: ${message}${where === undefined ? '' : ` (set by ${where})`}`);
-    }
-    throw new ConfigError([...problems.values()]);
+    throw new ConfigError(
+      fieldProblems(validate.errors ?? []).map(({ path, message }) => {
+        const where = from.get(path.split('.')[0] ?? path);
+        return `${path === '' ? '(configuration)' : path}: ${message}${where === undefined ? '' : ` (set by ${where})`}`;
+      }),
+    );
   }
   const config = merged as unknown as SiteConfig;
   const notifyProblems = checkNotifications(config, env);

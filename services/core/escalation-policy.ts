@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
+import { describeProblems } from '../schema-errors.js';
 import { CONFIG_DIR } from '../paths.js';
 import { parseDuration } from './duration.js';
 import type { EscalationPolicy, EscalationPolicySpec } from './escalation-types.js';
@@ -40,30 +41,6 @@ function validate(spec: unknown): ErrorObject[] {
   return validator(spec) ? [] : [...(validator.errors ?? [])];
 }
 
-function describe(errors: ErrorObject[]): string[] {
-  const seen = new Map<string, string>();
-  for (const error of errors) {
-    if (error.keyword === 'anyOf') continue;
-    let path = error.instancePath.slice(1).replace(/\//g, '.');
-    let message = error.message ?? 'is invalid';
-    if (error.keyword === 'additionalProperties') {
-      const extra = String((error.params as { additionalProperty?: unknown }).additionalProperty);
-      path = path === '' ? extra : `${path}.${extra}`;
-      message = 'is not a known field';
-    } else if (error.keyword === 'required') {
-      const missing = String((error.params as { missingProperty?: unknown }).missingProperty);
-      path = path === '' ? missing : `${path}.${missing}`;
-      message = 'is required';
-    } else if (error.keyword === 'pattern' && error.schemaPath.includes('uration')) {
-      message = 'must be a duration such as 10s, 2m or 1h';
-    } else if (error.keyword === 'type' && error.schemaPath.includes('optionalDuration')) {
-      continue;
-    }
-    if (!seen.has(path)) seen.set(path, `${path === '' ? '(policy)' : path}: ${message}`);
-  }
-  return [...seen.values()];
-}
-
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -77,7 +54,7 @@ export function mergePolicies(base: EscalationPolicySpec, override: unknown): un
 /** Validates and compiles a policy (merged over the default); throws PolicyError naming every bad field. */
 export function compilePolicy(raw: unknown = {}, source = 'escalation'): EscalationPolicy {
   const merged = mergePolicies(DEFAULT_POLICY_SPEC, raw);
-  const problems = describe(validate(merged));
+  const problems = describeProblems(validate(merged), '(policy)');
   if (problems.length > 0) throw new PolicyError(source, problems);
   const spec = merged as EscalationPolicySpec;
   const contacts = (spec.contacts ?? []).map((contact) => ({

@@ -3,6 +3,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
+import { describeProblems } from '../schema-errors.js';
 import { CONFIG_DIR } from '../paths.js';
 import { parseDuration } from './duration.js';
 import type { Comparison, ComparisonOp, Condition, ProfileSpec, RuleSpec } from './profile-types.js';
@@ -116,39 +117,6 @@ function validate(spec: unknown): ErrorObject[] {
   return validator(spec) ? [] : [...(validator.errors ?? [])];
 }
 
-/** Turns ajv's errors into one line per bad field, leaf errors only ("rules.hr-high.raise.heldFor: ..."). */
-function describeErrors(errors: ErrorObject[]): string[] {
-  const wrappers = new Set(['if', 'anyOf', 'oneOf', 'allOf']);
-  const byPath = new Map<string, string>();
-  for (const error of errors) {
-    if (wrappers.has(error.keyword)) continue;
-    let path = error.instancePath.slice(1).split('/').map(decodePointer).join('.');
-    let message = error.message ?? 'is invalid';
-    if (error.keyword === 'additionalProperties') {
-      const extra = String((error.params as { additionalProperty?: unknown }).additionalProperty);
-      path = path === '' ? extra : `${path}.${extra}`;
-      message = 'is not a known field';
-    } else if (error.keyword === 'required') {
-      const missing = String((error.params as { missingProperty?: unknown }).missingProperty);
-      path = path === '' ? missing : `${path}.${missing}`;
-      message = 'is required';
-    } else if (error.keyword === 'pattern' && error.schemaPath.includes('duration')) {
-      message = 'must be a duration such as 250ms, 10s, 5m or 1h';
-    } else if (error.keyword === 'enum') {
-      const allowed = (error.params as { allowedValues?: unknown[] }).allowedValues ?? [];
-      message = `must be one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}`;
-    } else if (error.keyword === 'type' && error.schemaPath.includes('optionalDuration')) {
-      continue; // the pattern error on the same field says it better
-    }
-    if (!byPath.has(path)) byPath.set(path, `${path === '' ? '(profile)' : path}: ${message}`);
-  }
-  return [...byPath.values()];
-}
-
-function decodePointer(segment: string): string {
-  return segment.replace(/~1/g, '/').replace(/~0/g, '~');
-}
-
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -207,7 +175,7 @@ export function withRuleChange(profile: Profile, ruleId: string, change: Record<
 
 /** Validates and compiles an in-memory profile (already merged). */
 export function compileProfile(raw: unknown, source = '(inline)'): Profile {
-  const problems = describeErrors(validate(raw));
+  const problems = describeProblems(validate(raw), '(profile)');
   if (problems.length > 0) throw new ProfileError(source, problems);
   const spec = raw as ProfileSpec;
   const rules: CompiledRule[] = [];

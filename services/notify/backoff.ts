@@ -1,6 +1,6 @@
 // Retry delays of a channel: exponential, capped, and jitter-free — a receiver can tell when the next attempt
 // comes from the `retryAt` in the journal, and tests can check the sequence exactly.
-import { parseDuration } from '../core/duration.js';
+import { DURATION_PATTERN, parseDuration } from '../core/duration.js';
 
 export interface Backoff {
   /** delay after the first failed attempt */
@@ -19,6 +19,25 @@ export interface BackoffSpec {
 }
 
 export const DEFAULT_BACKOFF: Backoff = { firstMs: 1000, maxMs: 60_000, factor: 2 };
+
+/** The JSON schema of `retry` in a channel definition (every channel type retries the same way). */
+export const BACKOFF_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    first: { type: 'string', pattern: DURATION_PATTERN },
+    max: { type: 'string', pattern: DURATION_PATTERN },
+    factor: { type: 'number', minimum: 1, maximum: 10 },
+  },
+} as const;
+
+/** What the schema cannot say about a `retry`: problems named by field. */
+export function backoffProblems(retry: Backoff): string[] {
+  const problems: string[] = [];
+  if (retry.firstMs <= 0) problems.push('retry.first: must be longer than 0');
+  if (retry.maxMs < retry.firstMs) problems.push('retry.max: must not be shorter than retry.first');
+  return problems;
+}
 
 export function parseBackoff(spec: BackoffSpec | undefined, defaults: Backoff = DEFAULT_BACKOFF): Backoff {
   const firstMs = spec?.first === undefined ? defaults.firstMs : parseDuration(spec.first);

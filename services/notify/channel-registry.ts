@@ -1,7 +1,8 @@
 // Channel definitions are data (the site configuration's `channels`, id → { type, … }); each type is one
 // module. Adding a channel type is one module and one line in CHANNEL_TYPES.
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { Ajv, type ValidateFunction } from 'ajv';
 import { MONITOR_VIEW_CHANNEL } from '../core/escalation-policy.js';
+import { fieldProblems } from '../schema-errors.js';
 import type { Channel, ChannelContext, ChannelType } from './channel.js';
 import { monitorViewType } from './monitor-view-channel.js';
 import { webhookType } from './webhook-channel.js';
@@ -44,24 +45,6 @@ function validatorFor(type: string, channelType: ChannelType): ValidateFunction 
   return validate;
 }
 
-function describe(id: string, error: ErrorObject): [string, string] {
-  let path = error.instancePath.slice(1).replace(/\//g, '.');
-  let message = error.message ?? 'is invalid';
-  if (error.keyword === 'additionalProperties') {
-    path = [path, String((error.params as { additionalProperty?: unknown }).additionalProperty)].filter(Boolean).join('.');
-    message = 'is not a known field';
-  } else if (error.keyword === 'required') {
-    path = [path, String((error.params as { missingProperty?: unknown }).missingProperty)].filter(Boolean).join('.');
-    message = 'is required';
-  } else if (error.keyword === 'pattern') {
-    const pattern = String((error.params as { pattern?: unknown }).pattern);
-    if (pattern.includes('ms|s|m|h')) message = 'must be a duration such as 500ms, 10s or 2m';
-    else if (pattern.includes('https?')) message = 'must be an http:// or https:// URL';
-  }
-  const full = `channels.${id}${path === '' ? '' : `.${path}`}`;
-  return [full, `${full}: ${message}`];
-}
-
 /** Every problem with the channel definitions, each naming its field (`channels.pager.url: …`). */
 export function checkChannels(definitions: unknown, env: NodeJS.ProcessEnv): string[] {
   if (definitions === undefined) return [];
@@ -88,9 +71,9 @@ export function checkChannels(definitions: unknown, env: NodeJS.ProcessEnv): str
     }
     const validate = validatorFor(type as string, channelType);
     if (!validate(definition)) {
-      for (const error of validate.errors ?? []) {
-        const [path, text] = describe(id, error);
-        if (!problems.has(path)) problems.set(path, text);
+      for (const { path, message } of fieldProblems(validate.errors ?? [])) {
+        const full = `channels.${id}${path === '' ? '' : `.${path}`}`;
+        if (!problems.has(full)) problems.set(full, `${full}: ${message}`);
       }
       continue;
     }

@@ -4,9 +4,9 @@
 // An addressee who connects later gets it at once.
 import type { User } from '../auth/types.js';
 import type { NotificationMessage } from '../api/ws-protocol.js';
-import { parseDuration } from '../core/duration.js';
+import { DURATION_PATTERN, parseDuration } from '../core/duration.js';
 import type { NotifyOutcome } from '../core/types.js';
-import { backoffDelay, parseBackoff, type Backoff, type BackoffSpec } from './backoff.js';
+import { BACKOFF_SCHEMA, backoffDelay, backoffProblems, parseBackoff, type Backoff, type BackoffSpec } from './backoff.js';
 import type { Channel, ChannelContext, ChannelType, DeliveryHandle, DeliveryJob, NotifyLog, SessionRef } from './channel.js';
 import type { HubLink } from './hub-link.js';
 
@@ -18,7 +18,6 @@ export interface MonitorViewDefinition {
   retry?: BackoffSpec;
 }
 
-const DURATION = '^[0-9]+(\\.[0-9]+)?(ms|s|m|h)$';
 export const MONITOR_VIEW_DEFAULT_BACKOFF: Backoff = { firstMs: 10_000, maxMs: 60_000, factor: 2 };
 
 const schema = {
@@ -27,16 +26,8 @@ const schema = {
   required: ['type'],
   properties: {
     type: { const: 'monitor-view' },
-    confirmWithin: { type: 'string', pattern: DURATION, description: 'a client must confirm within this long (default 10s)' },
-    retry: {
-      type: 'object',
-      additionalProperties: false,
-      properties: {
-        first: { type: 'string', pattern: DURATION },
-        max: { type: 'string', pattern: DURATION },
-        factor: { type: 'number', minimum: 1, maximum: 10 },
-      },
-    },
+    confirmWithin: { type: 'string', pattern: DURATION_PATTERN, description: 'a client must confirm within this long (default 10s)' },
+    retry: BACKOFF_SCHEMA,
   },
 } as const;
 
@@ -47,8 +38,7 @@ export const monitorViewType: ChannelType = {
     const problems: string[] = [];
     if (definition.confirmWithin !== undefined && parseDuration(definition.confirmWithin) <= 0) problems.push('confirmWithin: must be longer than 0');
     const retry = parseBackoff(definition.retry, MONITOR_VIEW_DEFAULT_BACKOFF);
-    if (retry.firstMs <= 0) problems.push('retry.first: must be longer than 0');
-    if (retry.maxMs < retry.firstMs) problems.push('retry.max: must not be shorter than retry.first');
+    problems.push(...backoffProblems(retry));
     return problems;
   },
   create(id, raw, context) {

@@ -1,9 +1,9 @@
 // The `webhook` channel: paging systems and phone gateways. Each notification is POSTed as signed JSON and
 // retried with backoff until a 2xx answer or the notification ends; when it ends, a `closed` body follows
 // (best effort). The receiver answers with signed receipts (POST /api/notify/receipts).
-import { parseDuration } from '../core/duration.js';
+import { DURATION_PATTERN, parseDuration } from '../core/duration.js';
 import type { NotifyOutcome } from '../core/types.js';
-import { backoffDelay, parseBackoff, type Backoff, type BackoffSpec } from './backoff.js';
+import { BACKOFF_SCHEMA, backoffDelay, backoffProblems, parseBackoff, type Backoff, type BackoffSpec } from './backoff.js';
 import type { Channel, ChannelContext, ChannelType, DeliveryHandle, DeliveryJob, NotifyLog } from './channel.js';
 import { closedBody, webhookBody } from './payload.js';
 import { SIGNATURE_HEADER, sign } from './signature.js';
@@ -22,7 +22,6 @@ export interface WebhookDefinition {
 /** How often a `closed` body is tried: it is a courtesy, the notification is already over. */
 const CLOSED_ATTEMPTS = 3;
 const MIN_SECRET_LENGTH = 16;
-const DURATION = '^[0-9]+(\\.[0-9]+)?(ms|s|m|h)$';
 
 const schema = {
   type: 'object',
@@ -33,16 +32,8 @@ const schema = {
     url: { type: 'string', pattern: '^https?://[^/\\s]+', description: 'where notifications are POSTed' },
     secret: { type: 'string', minLength: MIN_SECRET_LENGTH, description: 'HMAC-SHA256 key of X-Vigil-Signature (prefer secretEnv)' },
     secretEnv: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$', description: 'environment variable holding the secret' },
-    timeout: { type: 'string', pattern: DURATION, description: 'per attempt (default 5s)' },
-    retry: {
-      type: 'object',
-      additionalProperties: false,
-      properties: {
-        first: { type: 'string', pattern: DURATION },
-        max: { type: 'string', pattern: DURATION },
-        factor: { type: 'number', minimum: 1, maximum: 10 },
-      },
-    },
+    timeout: { type: 'string', pattern: DURATION_PATTERN, description: 'per attempt (default 5s)' },
+    retry: BACKOFF_SCHEMA,
   },
 } as const;
 
@@ -62,8 +53,7 @@ export const webhookType: ChannelType = {
       else if (value.length < MIN_SECRET_LENGTH) problems.push(`secretEnv: the secret in ${definition.secretEnv} must be at least ${MIN_SECRET_LENGTH} characters`);
     }
     const retry = parseBackoff(definition.retry);
-    if (retry.maxMs < retry.firstMs) problems.push('retry.max: must not be shorter than retry.first');
-    if (retry.firstMs <= 0) problems.push('retry.first: must be longer than 0');
+    problems.push(...backoffProblems(retry));
     if (definition.timeout !== undefined && parseDuration(definition.timeout) <= 0) problems.push('timeout: must be longer than 0');
     return problems;
   },

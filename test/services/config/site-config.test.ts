@@ -38,9 +38,9 @@ describe('site configuration', () => {
     writeFileSync(file, JSON.stringify({ prot: 8080, influx: { url: 'db:8086' } }));
     expect(problems(() => loadSiteConfig({ file, env: { VIGIL_PORT: 'eighty' } })).sort()).toEqual([
       'influx.database: is required (set by ' + file + ')',
-      'influx.url: must match pattern "^https?://" (set by ' + file + ')',
+      'influx.url: must be an http:// or https:// URL (set by ' + file + ')',
       'port: must be integer (set by VIGIL_PORT)',
-      'prot: is not a known key (set by ' + file + ')',
+      'prot: is not a known field (set by ' + file + ')',
     ]);
     expect(problems(() => loadSiteConfig({ env: { VIGIL_TLS_CERT: '/etc/cert.pem' } }))).toEqual(['tls.key: is required (set by VIGIL_TLS_CERT)']);
     expect(problems(() => loadSiteConfig({ file: join(dir, 'missing.json'), env: {} }))[0]).toMatch(/missing\.json: ENOENT/);

@@ -77,7 +77,7 @@ describe('a session escalation policy', () => {
       [{ contacts: [{ id: 'dr', notify: [{ channel: 'fax', to: '+1' }] }] }, ['escalation.contacts.0.notify.0.channel: no channel "fax" is defined (known: monitor-view, pager)']],
       [
         { contacts: [{ id: 'Dr M', notify: [] }], groupWithin: 'soon' },
-        ['escalation.contacts.0.id: must match pattern "^[a-z0-9][a-z0-9-]{0,62}$"', 'escalation.contacts.0.notify: must NOT have fewer than 1 items', 'escalation.groupWithin: must be a duration such as 10s, 2m or 1h'],
+        ['escalation.contacts.0.id: must match pattern "^[a-z0-9][a-z0-9-]{0,62}$"', 'escalation.contacts.0.notify: must NOT have fewer than 1 items', 'escalation.groupWithin: must be a duration such as 250ms, 10s, 5m or 1h'],
       ],
       [{ colour: 'red' }, ['escalation.colour: is not a known field']],
     ];
