@@ -2,11 +2,9 @@
 // up to date between snapshots from the journal lines `notify`, `notify-end` and `delivery`
 // (docs/notifications.md), changed the way the core's chain (services/core/escalation.ts) changes its own.
 // Pure functions over plain data: the bedside, the overview and the replay all use them.
+import { notificationStatus } from '../../services/core/delivery-status.js';
 import { parseDuration } from '../../services/core/duration.js';
-import type { ChannelDelivery, DeliveryReport, DeliveryState, EscalationLine, EscalationSnapshot, Notification, NotificationEnd, NotificationStatus, OpenAlarm, PolicyView } from './types.js';
-
-/** failed < sent < delivered < read < declined < accepted: a person's answer outranks a delivery, an acceptance a decline. */
-const PROGRESS: Readonly<Record<DeliveryState, number>> = { failed: 0, sent: 1, delivered: 2, read: 3, declined: 4, accepted: 4.5 };
+import type { ChannelDelivery, DeliveryReport, EscalationLine, EscalationSnapshot, Notification, NotificationEnd, NotificationStatus, OpenAlarm, PolicyView } from './types.js';
 
 /** What the dashboard knows of the session's policy; without it, `repeatAt` stays unknown (null) until a snapshot. */
 export interface EscalationOptions {
@@ -26,16 +24,6 @@ export function escalationOptions(policy: PolicyView): EscalationOptions {
   } catch {
     return {};
   }
-}
-
-/**
- * A notification's overall status from its channels' latest reports: the furthest any of them is at, so
- * `failed` only while every channel that reported failed; `pending` before any report.
- */
-export function notificationStatus(channels: Readonly<Record<string, ChannelDelivery>>): NotificationStatus['status'] {
-  let best: NotificationStatus['status'] = 'pending';
-  for (const channel of Object.values(channels)) if (best === 'pending' || PROGRESS[channel.state] > PROGRESS[best]) best = channel.state;
-  return best;
 }
 
 /** Still to be delivered or answered (not ended). */

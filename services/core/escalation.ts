@@ -4,20 +4,16 @@
 // clock, so a replay reproduces every hop at the same virtual time.
 import { PRIORITY_RANK, type AlarmBoard, type EscalationListener } from './alarm-board.js';
 import type { Contact, EscalationPolicy } from './escalation-types.js';
+import { gotThrough, notificationStatus } from './delivery-status.js';
 import type { ChannelDelivery, EscalationSnapshot, NotificationStatus, OpenAlarm } from './snapshot.js';
 import {
   DELIVERY_STATES,
   type CoreOutput,
   type DeliveryReport,
-  type DeliveryState,
   type NotifyOutcome,
   type NotifyReason,
-  type Priority,
 } from './types.js';
 
-/** How far a notification got: the furthest state any channel reached (a failure ranks lowest). */
-const PROGRESS: Readonly<Record<DeliveryState, number>> = { failed: 0, sent: 1, delivered: 2, read: 3, accepted: 4, declined: 4 };
-const POSITIVE: ReadonlySet<DeliveryState> = new Set(['delivered', 'read', 'accepted', 'declined']);
 const STATES: ReadonlySet<string> = new Set(DELIVERY_STATES);
 
 interface Episode {
@@ -146,8 +142,8 @@ export class EscalationChain implements EscalationListener {
     if (episode === undefined || notification === undefined) return; // ended with its escalation: nothing to change
     const channel: ChannelDelivery = { state: report.state, t, attempt: report.attempt, by: report.by, reason: report.reason, retryAt: report.retryAt };
     notification.channels[report.channel] = channel;
-    notification.status = this.statusOf(notification);
-    if (POSITIVE.has(report.state)) this.lastPositiveAt = t;
+    notification.status = notificationStatus(notification.channels);
+    if (gotThrough(report.state)) this.lastPositiveAt = t;
     if (report.state === 'accepted') this.accept(t, episode, notification, report.by);
     else if (report.state === 'declined' && notification === episode.current && episode.state === 'notifying') this.moveOn(t, 'declined');
     this.evaluate(t);
@@ -242,7 +238,8 @@ export class EscalationChain implements EscalationListener {
       t: at,
       contact: contact.id,
       level: index + 1,
-      priority: this.highest(alarms),
+      // ordered highest priority first
+      priority: this.host.board.byId(alarms[0] ?? '')?.priority ?? 'low',
       alarms,
       reason,
       acceptBy: Number.isFinite(episode.acceptBy) ? episode.acceptBy : null,
@@ -345,33 +342,10 @@ export class EscalationChain implements EscalationListener {
     return contact.notify.every((route) => notification.channels[route.channel]?.state === 'failed');
   }
 
-  private statusOf(notification: NotificationStatus): NotificationStatus['status'] {
-    let best: NotificationStatus['status'] = 'pending';
-    let rank = -1;
-    for (const channel of Object.values(notification.channels)) {
-      // a declined answer from a person outranks a delivery; an acceptance outranks both
-      const r = PROGRESS[channel.state] + (channel.state === 'accepted' ? 0.5 : 0);
-      if (r > rank) {
-        rank = r;
-        best = channel.state;
-      }
-    }
-    return best;
-  }
-
   private ordered(ids: readonly string[]): string[] {
     const alarms = ids.map((id) => this.host.board.byId(id)).filter((a): a is OpenAlarm => a !== undefined && !a.acknowledged);
     return alarms
       .sort((a, b) => PRIORITY_RANK[b.priority] - PRIORITY_RANK[a.priority] || a.raisedAt - b.raisedAt)
       .map((alarm) => alarm.id);
-  }
-
-  private highest(ids: readonly string[]): Priority {
-    let best: Priority = 'low';
-    for (const id of ids) {
-      const priority = this.host.board.byId(id)?.priority;
-      if (priority !== undefined && PRIORITY_RANK[priority] > PRIORITY_RANK[best]) best = priority;
-    }
-    return best;
   }
 }

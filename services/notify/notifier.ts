@@ -4,6 +4,7 @@
 // session as a `delivery` input, so the core (and a replay) knows how far each notification got.
 import type { User } from '../auth/types.js';
 import type { ReceiptMessage, ReceiptState } from '../api/ws-protocol.js';
+import { DELIVERY_PROGRESS, gotThrough } from '../core/delivery-status.js';
 import { policyOfHeader, UNSTATED_POLICY } from '../core/escalation-policy.js';
 import type { EscalationPolicy } from '../core/escalation-types.js';
 import type { ChannelDelivery } from '../core/snapshot.js';
@@ -31,10 +32,6 @@ export interface ReceiptInput {
 
 export type ReceiptResult = { ok: true } | { ok: false; message: string };
 
-/** How far a receipt says a notification got; a receipt no further than what is known is a repeat. */
-const PROGRESS: Readonly<Record<DeliveryState, number>> = { failed: 0, sent: 1, delivered: 2, read: 3, accepted: 4, declined: 4 };
-/** A channel that reported one of these has done its part: a restart does not deliver again. */
-const SETTLED: ReadonlySet<DeliveryState> = new Set(['delivered', 'read', 'accepted', 'declined']);
 
 interface Tracked {
   session: LiveSession;
@@ -45,7 +42,7 @@ interface Tracked {
   open: Map<string, Map<string, DeliveryHandle>>;
   /** every notification of the session the notifier knows of → its contact (receipts may come late) */
   known: Map<string, string>;
-  /** `<notification>/<channel>` → the furthest PROGRESS reported */
+  /** `<notification>/<channel>` → the furthest DELIVERY_PROGRESS reported (a receipt no further is a repeat) */
   reached: Map<string, number>;
   /** `<notification>/<channel>/<state>/<by>` of every answer (accepted, declined) reported */
   answers: Set<string>;
@@ -189,7 +186,7 @@ export class Notifier {
     for (const route of contact.notify) {
       if (handles.has(route.channel)) continue; // a second route on the same channel (refused at start-up)
       const previous = before[route.channel];
-      if (previous !== undefined && SETTLED.has(previous.state)) continue;
+      if (previous !== undefined && gotThrough(previous.state)) continue;
       const report = (r: ChannelReport): void => this.report(tracked, line.id, route.channel, r);
       const channel = this.channels.get(route.channel);
       if (channel === undefined) {
@@ -234,7 +231,7 @@ export class Notifier {
   private receive(tracked: Tracked, notification: string, channel: string, state: ReceiptState, by: string | undefined): void {
     const slot = `${notification}/${channel}`;
     if (state === 'delivered' || state === 'read') {
-      if ((tracked.reached.get(slot) ?? -1) >= PROGRESS[state]) return;
+      if ((tracked.reached.get(slot) ?? -1) >= DELIVERY_PROGRESS[state]) return;
     } else if (tracked.answers.has(`${slot}/${state}/${by ?? ''}`)) {
       return;
     }
@@ -243,9 +240,10 @@ export class Notifier {
   }
 
   private remember(tracked: Tracked, notification: string, channel: string, report: { state: DeliveryState; by?: string | undefined }): void {
-    if (!SETTLED.has(report.state)) return;
+    // a channel that got through has done its part: a restart does not deliver again
+    if (!gotThrough(report.state)) return;
     const slot = `${notification}/${channel}`;
-    tracked.reached.set(slot, Math.max(tracked.reached.get(slot) ?? -1, PROGRESS[report.state]));
+    tracked.reached.set(slot, Math.max(tracked.reached.get(slot) ?? -1, DELIVERY_PROGRESS[report.state]));
     if (report.state === 'accepted' || report.state === 'declined') tracked.answers.add(`${slot}/${report.state}/${report.by ?? ''}`);
   }
 

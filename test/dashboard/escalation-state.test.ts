@@ -2,7 +2,7 @@
 // `notify`, `notify-end` and `delivery` applied between snapshots give the escalation the snapshot describes
 // (services/core/snapshot.ts), and the words the screens make of it (dashboard/src/escalation-text.ts).
 import { describe, expect, test } from 'vitest';
-import { notificationStatus } from '../../dashboard/src/escalation.js';
+import { notificationStatus } from '../../services/core/delivery-status.js';
 import { channelText, contactLabel, escalationLine, fmtCountdown } from '../../dashboard/src/escalation-text.js';
 import { SessionModel } from '../../dashboard/src/state.js';
 import type { AlarmTransition, DeliveryReport, Notification, NotificationEnd } from '../../services/core/types.js';
