@@ -1,12 +1,29 @@
 // ajv's validation errors in the words of someone writing vigil's configuration: one problem per field, named by
 // its dotted path ("rules.hr-high.raise.heldFor: must be a duration …"). Profiles, escalation policies, channel
 // definitions and the site configuration all report through this.
-import type { ErrorObject } from 'ajv';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { CONFIG_DIR } from './paths.js';
 
 export interface FieldProblem {
   /** dotted path of the field ('' = the document itself) */
   path: string;
   message: string;
+}
+
+const ajv = new Ajv({ allErrors: true, strict: false });
+const validators = new Map<string, ValidateFunction>();
+
+/** The errors of `value` against a schema of config/schemas/ (compiled once, on first use); [] = valid. */
+export function schemaErrors(schemaFile: string, value: unknown): ErrorObject[] {
+  let validate = validators.get(schemaFile);
+  if (validate === undefined) {
+    const schema: unknown = JSON.parse(readFileSync(join(CONFIG_DIR, 'schemas', schemaFile), 'utf8'));
+    validate = ajv.compile(schema as object);
+    validators.set(schemaFile, validate);
+  }
+  return validate(value) ? [] : [...(validate.errors ?? [])];
 }
 
 /** Keywords that only say "one of the branches failed"; the branch's own errors say what. */

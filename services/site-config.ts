@@ -2,14 +2,11 @@
 // at start-up against config/schemas/site.schema.json with messages that name the bad key (and its source).
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
-import { Ajv } from 'ajv';
 import { compilePolicy, PolicyError } from './core/escalation-policy.js';
 import type { EscalationPolicySpec } from './core/escalation-types.js';
 import { checkChannels, withBuiltIns, type ChannelDefinitions } from './notify/channel-registry.js';
 import { routeProblems } from './notify/policy-routes.js';
-import { CONFIG_DIR } from './paths.js';
-import { fieldProblems } from './schema-errors.js';
+import { fieldProblems, schemaErrors } from './schema-errors.js';
 
 export interface SiteConfig {
   port: number;
@@ -95,12 +92,11 @@ export function loadSiteConfig(options: { file?: string; env?: NodeJS.ProcessEnv
   }
   for (const [key, value] of Object.entries(options.overrides ?? {})) if (value !== undefined) merged[key] = value;
 
-  const schema: unknown = JSON.parse(readFileSync(join(CONFIG_DIR, 'schemas', 'site.schema.json'), 'utf8'));
-  const validate = new Ajv({ allErrors: true, strict: false }).compile(schema as object);
-  if (!validate(merged)) {
+  const errors = schemaErrors('site.schema.json', merged);
+  if (errors.length > 0) {
     const from = sources(file, fileConfig, env);
     throw new ConfigError(
-      fieldProblems(validate.errors ?? []).map(({ path, message }) => {
+      fieldProblems(errors).map(({ path, message }) => {
         const where = from.get(path.split('.')[0] ?? path);
         return `${path === '' ? '(configuration)' : path}: ${message}${where === undefined ? '' : ` (set by ${where})`}`;
       }),

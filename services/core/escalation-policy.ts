@@ -1,11 +1,7 @@
 // The escalation policy (config/schemas/escalation.schema.json): who hears about an alarm nobody at the bedside
 // acknowledged, in what order, on which channels. It is part of what the core decides deterministically (hop
 // times, accept timeouts, repeats), so a session's journal header carries the policy it ran under.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { Ajv, type ErrorObject } from 'ajv';
-import { describeProblems } from '../schema-errors.js';
-import { CONFIG_DIR } from '../paths.js';
+import { describeProblems, schemaErrors } from '../schema-errors.js';
 import { parseDuration } from './duration.js';
 import type { EscalationPolicy, EscalationPolicySpec } from './escalation-types.js';
 
@@ -31,15 +27,6 @@ export class PolicyError extends Error {
   }
 }
 
-let validator: ReturnType<Ajv['compile']> | undefined;
-
-function validate(spec: unknown): ErrorObject[] {
-  if (validator === undefined) {
-    const schema: unknown = JSON.parse(readFileSync(join(CONFIG_DIR, 'schemas', 'escalation.schema.json'), 'utf8'));
-    validator = new Ajv({ allErrors: true, strict: false }).compile(schema as object);
-  }
-  return validator(spec) ? [] : [...(validator.errors ?? [])];
-}
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -54,7 +41,7 @@ export function mergePolicies(base: EscalationPolicySpec, override: unknown): un
 /** Validates and compiles a policy (merged over the default); throws PolicyError naming every bad field. */
 export function compilePolicy(raw: unknown = {}, source = 'escalation'): EscalationPolicy {
   const merged = mergePolicies(DEFAULT_POLICY_SPEC, raw);
-  const problems = describeProblems(validate(merged), '(policy)');
+  const problems = describeProblems(schemaErrors('escalation.schema.json', merged), '(policy)');
   if (problems.length > 0) throw new PolicyError(source, problems);
   const spec = merged as EscalationPolicySpec;
   const contacts = (spec.contacts ?? []).map((contact) => ({

@@ -2,8 +2,7 @@
 // against config/schemas/profile.schema.json, and compile it into the millisecond-based form the core runs.
 import { readFileSync, existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { Ajv, type ErrorObject } from 'ajv';
-import { describeProblems } from '../schema-errors.js';
+import { describeProblems, schemaErrors } from '../schema-errors.js';
 import { CONFIG_DIR } from '../paths.js';
 import { parseDuration } from './duration.js';
 import type { Comparison, ComparisonOp, Condition, ProfileSpec, RuleSpec } from './profile-types.js';
@@ -106,16 +105,6 @@ export interface Profile {
   rules: CompiledRule[];
 }
 
-let validator: ReturnType<Ajv['compile']> | undefined;
-
-function validate(spec: unknown): ErrorObject[] {
-  if (validator === undefined) {
-    const schema: unknown = JSON.parse(readFileSync(join(CONFIG_DIR, 'schemas', 'profile.schema.json'), 'utf8'));
-    const ajv = new Ajv({ allErrors: true, strict: false });
-    validator = ajv.compile(schema as object);
-  }
-  return validator(spec) ? [] : [...(validator.errors ?? [])];
-}
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -175,7 +164,7 @@ export function withRuleChange(profile: Profile, ruleId: string, change: Record<
 
 /** Validates and compiles an in-memory profile (already merged). */
 export function compileProfile(raw: unknown, source = '(inline)'): Profile {
-  const problems = describeProblems(validate(raw), '(profile)');
+  const problems = describeProblems(schemaErrors('profile.schema.json', raw), '(profile)');
   if (problems.length > 0) throw new ProfileError(source, problems);
   const spec = raw as ProfileSpec;
   const rules: CompiledRule[] = [];
