@@ -27,6 +27,35 @@ export interface ServiceHarness {
   close(): Promise<void>;
 }
 
+export interface HttpClient {
+  /** JSON bodies (a string is sent as is); `headers` add to or override the defaults */
+  request(client: Client | undefined, method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Response>;
+  /** signs in over the API with PASSWORD: the session cookie and the CSRF token */
+  signIn(username: string): Promise<Client>;
+}
+
+/** Requests to a service at `base` as a signed-in user (cookie and CSRF header) or as nobody. */
+export function httpClient(base: string): HttpClient {
+  const request: HttpClient['request'] = (client, method, path, body, extra = {}) => {
+    const headers: Record<string, string> = { ...extra };
+    if (client !== undefined) {
+      headers['cookie'] = client.cookie;
+      headers['x-vigil-csrf'] = client.csrf;
+    }
+    if (body !== undefined && headers['content-type'] === undefined) headers['content-type'] = 'application/json';
+    return fetch(`${base}${path}`, { method, headers, ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }) });
+  };
+  return {
+    request,
+    async signIn(username) {
+      const response = await request(undefined, 'POST', '/api/login', { username, password: PASSWORD });
+      if (response.status !== 200) throw new Error(`sign-in of ${username} failed: ${response.status}`);
+      const { csrfToken } = (await response.json()) as { csrfToken: string };
+      return { cookie: (response.headers.get('set-cookie') ?? '').split(';')[0] ?? '', csrf: csrfToken };
+    },
+  };
+}
+
 /** `health`: the alarm system's health to run with (a test's watchdog settings); by default the manager's own. */
 export async function startService(users: Array<[string, Role[]]>, options: { health?: SystemHealth } = {}): Promise<ServiceHarness> {
   const dataDir = mkdtempSync(join(tmpdir(), 'vigil-service-'));
@@ -35,27 +64,14 @@ export async function startService(users: Array<[string, Role[]]>, options: { he
   const sessions = new SessionManager({ dataDir, ...(options.health === undefined ? {} : { health: options.health }) });
   const app = await buildServer({ sessions, users: store, tokens: new SessionTokens() });
   const base = await app.listen({ port: 0, host: '127.0.0.1' });
-  const request = (client: Client | undefined, method: string, path: string, body?: unknown): Promise<Response> => {
-    const headers: Record<string, string> = {};
-    if (client !== undefined) {
-      headers['cookie'] = client.cookie;
-      headers['x-vigil-csrf'] = client.csrf;
-    }
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    return fetch(`${base}${path}`, { method, headers, ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }) });
-  };
+  const { request, signIn } = httpClient(base);
   return {
     app,
     base,
     sessions,
     dataDir,
     request,
-    async signIn(username) {
-      const response = await request(undefined, 'POST', '/api/login', { username, password: PASSWORD });
-      if (response.status !== 200) throw new Error(`sign-in of ${username} failed: ${response.status}`);
-      const { csrfToken } = (await response.json()) as { csrfToken: string };
-      return { cookie: (response.headers.get('set-cookie') ?? '').split(';')[0] ?? '', csrf: csrfToken };
-    },
+    signIn,
     async close() {
       await app.close();
       await sessions.closeAll();

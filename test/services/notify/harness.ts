@@ -22,16 +22,12 @@ import { withBuiltIns, type ChannelDefinitions } from '../../../services/notify/
 import type { Notifier } from '../../../services/notify/notifier.js';
 import { createNotifier } from '../../../services/notify/setup.js';
 import { sign, verify } from '../../../services/notify/signature.js';
+import { httpClient, PASSWORD, type Client } from '../api/service-harness.js';
 
-export const PASSWORD = 'correct horse battery staple';
+export { PASSWORD, type Client } from '../api/service-harness.js';
 export const SECRET = 'pager-secret-0123456789abcdef';
 /** 2026-01-01T00:00:00Z: virtual session time starts here */
 export const T0 = 1_767_225_600_000;
-
-export interface Client {
-  cookie: string;
-  csrf: string;
-}
 
 export interface NotifyServiceOptions {
   users?: Array<[string, Role[]]>;
@@ -88,15 +84,7 @@ export async function startNotifyService(options: NotifyServiceOptions = {}): Pr
   base = await app.listen({ port: 0, host: '127.0.0.1' });
   notifier.start();
 
-  const request = (client: Client | undefined, method: string, path: string, body?: unknown, extra: Record<string, string> = {}): Promise<Response> => {
-    const headers: Record<string, string> = { ...extra };
-    if (client !== undefined) {
-      headers['cookie'] = client.cookie;
-      headers['x-vigil-csrf'] = client.csrf;
-    }
-    if (body !== undefined && headers['content-type'] === undefined) headers['content-type'] = 'application/json';
-    return fetch(`${base}${path}`, { method, headers, ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }) });
-  };
+  const { request, signIn } = httpClient(base);
   return {
     app,
     base,
@@ -109,12 +97,7 @@ export async function startNotifyService(options: NotifyServiceOptions = {}): Pr
       for (const session of sessions.list()) if (session.phase !== 'ended') session.tick(now);
     },
     request,
-    async signIn(username) {
-      const response = await request(undefined, 'POST', '/api/login', { username, password: PASSWORD });
-      if (response.status !== 200) throw new Error(`sign-in of ${username} failed: ${response.status}`);
-      const { csrfToken } = (await response.json()) as { csrfToken: string };
-      return { cookie: (response.headers.get('set-cookie') ?? '').split(';')[0] ?? '', csrf: csrfToken };
-    },
+    signIn,
     async journal(session) {
       await session.flush();
       return readFileSync(session.journalPath, 'utf8')
